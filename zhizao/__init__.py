@@ -1,0 +1,1 @@
+"""zhizao (智造): the system that runs a city's advanced-manufacturing cluster programme."""

@@ -1,0 +1,232 @@
+"""Reads of progress: every target of a plan version judged for a unit and a period.
+
+One query for the targets, one for the values they need; the light of each target comes
+from the pure engine (``zhizao.indicators.progress``). A city's figure for an additive
+indicator (aggregation ``sum``) that no one reported is the sum of its counties' figures
+for the same period, marked as derived. Targets scoped to each county (各县(市、区)…) are
+judged per county and rolled up for the city.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from zhizao.core.domain import Period
+from zhizao.core.models import Unit, UnitType
+from zhizao.indicators.models import Indicator, IndicatorValue, ValueSource
+from zhizao.indicators.progress import (
+    Light,
+    LightConfig,
+    Measure,
+    Progress,
+    TargetSpec,
+    evaluate,
+    rollup_cover,
+)
+from zhizao.plans.domain import Comparator, Kind, Scope
+from zhizao.plans.models import PlanVersion, Target
+
+Series = dict[Period, float]
+
+
+@dataclass(frozen=True, slots=True)
+class TargetStatus:
+    target: Target
+    unit: Unit
+    progress: Progress
+    synthetic: bool  # any figure behind this light is synthetic demo data
+    derived: bool  # the city's figure was summed from its counties
+    parts: dict[str, Progress] = field(default_factory=dict)  # per county, for each-county scope
+
+
+def light_config(version: PlanVersion) -> LightConfig:
+    merged: dict[str, object] = {**settings.ZHIZAO_LIGHTS, **(version.lights or {})}
+    return LightConfig.from_mapping(merged)
+
+
+def current_version(plan_code: str | None = None) -> PlanVersion | None:
+    qs = PlanVersion.objects.filter(is_current=True).select_related("plan", "plan__region")
+    if plan_code:
+        qs = qs.filter(plan__code=plan_code)
+    return qs.order_by("plan__code").first()
+
+
+def target_spec(target: Target, version: PlanVersion, series: Series) -> TargetSpec:
+    kind = Kind(target.kind)
+    measure = Measure(target.indicator.measure)
+    baseline, baseline_year = _baseline(series, version.baseline_year)
+    if kind in (Kind.CUM, Kind.NEW) and measure is Measure.STOCK:
+        # "累计培育25家" on a count held (单项冠军, 小巨人…) means the total held reaches
+        # 25: a level on the path from the baseline holding, not a sum of yearly flows.
+        kind = Kind.LEVEL
+    return TargetSpec(
+        kind=kind,
+        comparator=Comparator(target.comparator),
+        value=float(target.value) if target.value is not None else None,
+        tolerance=float(target.tolerance) if target.tolerance is not None else None,
+        year=target.year,
+        year_from=target.year_from,
+        year_to=target.year_to,
+        plan_start=version.start_year,
+        plan_end=version.end_year,
+        baseline=baseline,
+        baseline_year=baseline_year,
+        measure=measure,
+    )
+
+
+def _baseline(series: Series, baseline_year: int) -> tuple[float | None, int | None]:
+    """The latest full-year figure at or before the plan's baseline year."""
+    best: tuple[Period, float] | None = None
+    for period, value in series.items():
+        if period.is_year_end and period.year <= baseline_year and (
+            best is None or period > best[0]
+        ):
+            best = (period, value)
+    if best is None:
+        return None, None
+    return best[1], best[0].year
+
+
+def version_targets(version: PlanVersion) -> QuerySet[Target]:
+    return (
+        Target.objects.filter(version=version)
+        .select_related("indicator", "clause", "clause__parent", "clause__lead")
+        .order_by("order")
+    )
+
+
+def _load_series(
+    indicators: Iterable[Indicator], units: Iterable[Unit], period: Period
+) -> tuple[dict[tuple[int, int], Series], set[tuple[int, int]]]:
+    """Every value up to ``period`` for these indicators × units, by (indicator, unit)."""
+    out: dict[tuple[int, int], Series] = defaultdict(dict)
+    synthetic: set[tuple[int, int]] = set()
+    rows = IndicatorValue.objects.filter(
+        indicator__in=list(indicators), unit__in=list(units), period_end__lte=period.end
+    ).values_list("indicator_id", "unit_id", "period", "value", "source")
+    for ind_id, unit_id, pid, value, source in rows:
+        out[(ind_id, unit_id)][Period.parse(pid)] = float(value)
+        if source == ValueSource.SYNTHETIC:
+            synthetic.add((ind_id, unit_id))
+    return out, synthetic
+
+
+def _sum_counties(parts: Sequence[Series]) -> Series:
+    """Periods for which every county has a figure, summed."""
+    if not parts:
+        return {}
+    common = set(parts[0])
+    for s in parts[1:]:
+        common &= set(s)
+    return {p: sum(s[p] for s in parts) for p in common}
+
+
+def plan_progress(
+    *, version: PlanVersion, period: Period, unit: Unit | None = None
+) -> list[TargetStatus]:
+    """Every target of ``version`` judged at ``period`` for ``unit`` (default: the region)."""
+    region = version.plan.region
+    unit = unit or region
+    counties = list(Unit.objects.filter(type=UnitType.COUNTY, parent=region).order_by("order"))
+    targets = list(version_targets(version))
+    units = {region.pk: region, unit.pk: unit, **{c.pk: c for c in counties}}
+    series, synthetic = _load_series({t.indicator for t in targets}, units.values(), period)
+    config = light_config(version)
+    out: list[TargetStatus] = []
+    for target in targets:
+        ind = target.indicator
+        if target.scope == Scope.EACH_COUNTY and unit.pk == region.pk:
+            parts: dict[str, Progress] = {}
+            synth = False
+            for county in counties:
+                s = series.get((ind.pk, county.pk), {})
+                parts[county.code] = evaluate(target_spec(target, version, s), s, period, config)
+                synth = synth or (ind.pk, county.pk) in synthetic
+            out.append(
+                TargetStatus(
+                    target=target,
+                    unit=unit,
+                    progress=rollup_cover(parts),
+                    synthetic=synth,
+                    derived=False,
+                    parts=parts,
+                )
+            )
+            continue
+        own = series.get((ind.pk, unit.pk), {})
+        if (
+            unit.pk != region.pk
+            and target.scope == Scope.CITY
+            and ind.aggregation == Indicator.Aggregation.SUM
+        ):
+            # An additive city total binds the city, not each county: a county is judged
+            # on it only once the total has been split among counties.
+            out.append(
+                TargetStatus(
+                    target=target,
+                    unit=unit,
+                    progress=not_allocated(own, period),
+                    synthetic=(ind.pk, unit.pk) in synthetic,
+                    derived=False,
+                )
+            )
+            continue
+        derived = False
+        synth = (ind.pk, unit.pk) in synthetic
+        if unit.pk == region.pk and ind.aggregation == Indicator.Aggregation.SUM:
+            county_series = [series.get((ind.pk, c.pk), {}) for c in counties]
+            summed = _sum_counties(county_series)
+            extra = {p: v for p, v in summed.items() if p not in own}
+            if extra:
+                own = {**own, **extra}
+                derived = True
+                synth = synth or any((ind.pk, c.pk) in synthetic for c in counties)
+        progress = evaluate(target_spec(target, version, own), own, period, config)
+        out.append(
+            TargetStatus(
+                target=target,
+                unit=unit,
+                progress=progress,
+                synthetic=synth,
+                derived=derived,
+            )
+        )
+    return out
+
+
+def not_allocated(series: Series, period: Period) -> Progress:
+    latest = max((p for p in series if p <= period), default=None)
+    return Progress(
+        light=Light.GREY,
+        reason_zh="全市总量目标，尚未分解到本单位",
+        reason_en="a city-wide total, not yet allocated to this unit",
+        actual=series[latest] if latest is not None else None,
+        expected=None,
+        target=None,
+        gap=None,
+        achievement_pct=None,
+        progress_pct=None,
+        time_pct=None,
+        as_of=latest,
+    )
+
+
+def light_counts(statuses: Iterable[TargetStatus]) -> dict[str, int]:
+    counts: dict[str, int] = {"achieved": 0, "green": 0, "yellow": 0, "red": 0, "grey": 0}
+    for s in statuses:
+        counts[s.progress.light.value] += 1
+    return counts
+
+
+def fmt_decimal(value: Decimal | float | None, decimals: int = 2) -> str:
+    if value is None:
+        return ""
+    text = f"{float(value):.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
