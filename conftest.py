@@ -14,7 +14,7 @@ def shipped_plan_path() -> Path:
 
 
 @pytest.fixture
-def loaded_plan(db):  # type: ignore[no-untyped-def]
+def loaded_plan(db):
     from zhizao.plans.services import plan_load
 
     return plan_load(path=SHIPPED_PLAN, root=ROOT).version

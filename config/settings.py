@@ -3,7 +3,8 @@
 ZHIZAO_DEBUG           "1" for development (default "0")
 ZHIZAO_SECRET_KEY      required when debug is off
 ZHIZAO_ALLOWED_HOSTS   comma-separated (default "127.0.0.1,localhost")
-DATABASE_URL           e.g. postgres://postgres@127.0.0.1:5432/zhizao; SQLite file under var/ by default
+DATABASE_URL           e.g. postgres://postgres@127.0.0.1:5432/zhizao
+                       (default: a SQLite file under var/)
 ZHIZAO_VAR_DIR         where SQLite, logs and uploads live (default ./var)
 """
 
@@ -29,7 +30,7 @@ SECRET_KEY = os.environ.get("ZHIZAO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise RuntimeError("ZHIZAO_SECRET_KEY must be set when ZHIZAO_DEBUG is off")
-    SECRET_KEY = "insecure-development-key-not-for-production"  # noqa: S105
+    SECRET_KEY = "insecure-development-key-not-for-production"
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ZHIZAO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 ]
@@ -52,7 +53,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "zhizao.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -114,6 +115,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Front-end packages come from npm (pinned in package-lock.json) and are served by us:
 # the users' intranet has no internet.
 STATICFILES_DIRS = [
@@ -127,7 +129,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-SECURE_CONTENT_SECURITY_POLICY = {
+SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
@@ -156,3 +158,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ZHIZAO_LOG_LEVEL", "WARNING")},
 }
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"

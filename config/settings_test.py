@@ -5,7 +5,7 @@ import os
 os.environ.setdefault("ZHIZAO_SECRET_KEY", "test-key")
 os.environ.setdefault("ZHIZAO_DEBUG", "0")
 
-from config.settings import *  # noqa: E402, F403
+from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

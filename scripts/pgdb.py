@@ -1,4 +1,7 @@
-"""Create, drop or ping a PostgreSQL database for the test pass: pgdb.py ping|create|drop URL [NAME]."""
+"""Create, drop or ping a PostgreSQL database for the test pass.
+
+pgdb.py ping|create|drop URL [NAME]
+"""
 
 from __future__ import annotations
 

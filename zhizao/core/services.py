@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from zhizao.core.models import AuditEntry, Unit
 
@@ -67,13 +67,13 @@ def unit_upsert_all(*, rows: Iterable[UnitRow]) -> int:
 
 def audit_log(
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: User | AnonymousUser | None,
     action: str,
     obj: Any,
     summary: str,
     data: Mapping[str, Any] | None = None,
 ) -> AuditEntry:
-    user = actor if isinstance(actor, AbstractBaseUser) else None
+    user = actor if isinstance(actor, User) else None
     return AuditEntry.objects.create(
         actor=user,
         actor_label=user.get_username() if user is not None else "system",

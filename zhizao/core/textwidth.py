@@ -14,7 +14,9 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(0, width - display_width(text))
 
 
-def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, max_col: int = 40) -> str:
+def render_table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], *, max_col: int = 40
+) -> str:
     def clip(cell: str) -> str:
         if display_width(cell) <= max_col:
             return cell

@@ -158,7 +158,11 @@ def _check_node(
     if id(node) in seen:
         problems.append(
             Problem(
-                name, loc, line, "不允许使用锚点/别名（& 与 *）", "anchors and aliases are not allowed"
+                name,
+                loc,
+                line,
+                "不允许使用锚点/别名（& 与 *）",
+                "anchors and aliases are not allowed",
             )
         )
         return
@@ -170,7 +174,9 @@ def _check_node(
             key = str(key_node.value)
             if key == "<<":
                 problems.append(
-                    Problem(name, loc, line, "不允许使用合并键 <<", "merge keys (<<) are not allowed")
+                    Problem(
+                        name, loc, line, "不允许使用合并键 <<", "merge keys (<<) are not allowed"
+                    )
                 )
                 continue
             if key in keys:

@@ -128,8 +128,8 @@ def _flow(
             key = (code, q.year)
             if key not in county_year:
                 growth = 1 + 0.03 * (q.year - start_year)
-                county_year[key] = annual * COUNTY_WEIGHTS.get(code, 1 / 7) * growth * rng.uniform(
-                    0.85, 1.15
+                county_year[key] = (
+                    annual * COUNTY_WEIGHTS.get(code, 1 / 7) * growth * rng.uniform(0.85, 1.15)
                 )
             ytd = county_year[key] * SEASON[q.index]
             ytd = float(round(ytd)) if integer else _round(ytd, shape.decimals)
@@ -182,7 +182,11 @@ def _stock(
         elif shape.each_year:
             city_value = target * (pace if not lower_better else 2 - pace) * rng.uniform(0.98, 1.02)
         else:
-            city_value = base + (target - base) * t * pace + (target - base) * rng.uniform(-0.02, 0.02)
+            city_value = (
+                base
+                + (target - base) * t * pace * 1.03
+                + (target - base) * rng.uniform(-0.02, 0.02)
+            )
         if shape.decimals == 0 and shape.aggregation == "sum":
             city_value = float(round(city_value))
         if shape.aggregation == "sum":
@@ -194,12 +198,16 @@ def _stock(
                 out.append(DemoValue(shape.code, c, q, v))
             out.append(DemoValue(shape.code, city, q, _round(total, shape.decimals)))
             for zone, host in zones.items():
-                out.append(DemoValue(shape.code, zone, q, _round(parts[host] * 0.4, shape.decimals)))
+                out.append(
+                    DemoValue(shape.code, zone, q, _round(parts[host] * 0.4, shape.decimals))
+                )
         else:
             out.append(DemoValue(shape.code, city, q, _round(city_value, shape.decimals)))
             for c in (*counties, *zones):
                 out.append(
-                    DemoValue(shape.code, c, q, _round(city_value * (1 + offsets[c]), shape.decimals))
+                    DemoValue(
+                        shape.code, c, q, _round(city_value * (1 + offsets[c]), shape.decimals)
+                    )
                 )
     return out
 

@@ -85,8 +85,10 @@ def _baseline(series: Series, baseline_year: int) -> tuple[float | None, int | N
     """The latest full-year figure at or before the plan's baseline year."""
     best: tuple[Period, float] | None = None
     for period, value in series.items():
-        if period.is_year_end and period.year <= baseline_year and (
-            best is None or period > best[0]
+        if (
+            period.is_year_end
+            and period.year <= baseline_year
+            and (best is None or period > best[0])
         ):
             best = (period, value)
     if best is None:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from zhizao.core.domain import Period
 from zhizao.core.models import Unit
@@ -81,7 +81,7 @@ def value_set(
     value: Decimal,
     source: ValueSource,
     source_detail: str = "",
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
 ) -> tuple[IndicatorValue, bool]:
     """Record a figure (replacing the unit's figure for that period); returns (row, created)."""
     obj, created = IndicatorValue.objects.update_or_create(

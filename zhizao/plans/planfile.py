@@ -181,7 +181,7 @@ class TargetDef(_Strict):
     ref: Text | None = Field(None, description="条款编号，如 二、(三)9. / clause reference")
     sentence: Text | None = Field(None, description="条款原文（规范化简体）/ clause sentence")
     comparator: str
-    value: float | str | None = None
+    value: int | float | str | None = None
     tolerance: float | None = Field(None, gt=0, lt=1)
     year: int | None = Field(None, ge=1990, le=2100)
     each_year: list[int] | None = Field(None, min_length=2, max_length=2)
@@ -408,13 +408,13 @@ def read_plan_file(path: Path, *, root: Path | None = None) -> PlanBundle:
         value_text = ""
         if t.value is None:
             if kind is not None and kind is not Kind.TREND:
-                problems.append(
-                    doc.problem((*here, "value"), "缺少目标值", "missing target value")
-                )
+                problems.append(doc.problem((*here, "value"), "缺少目标值", "missing target value"))
         else:
             try:
                 value = parse_number(t.value)
-                value_text = str(t.value)
+                # Keep the plan's own spelling where it is not a plain number (2/3).
+                value_text = t.value if isinstance(t.value, str) else ""
+
             except ValueError:
                 problems.append(
                     doc.problem(
@@ -617,9 +617,20 @@ def _collect_refs(
                 doc.problem(loc, f"未知部门代码 {code!r}", f"unknown department code {code!r}")
             )
 
+    milestone_codes: set[str] = set()
+
     def milestones(items: list[MilestoneDef], loc: tuple[str | int, ...]) -> None:
         for m_i, m in enumerate(items):
             dept(m.owner, (*loc, "milestones", m_i, "owner"))
+            if m.code in milestone_codes:
+                problems.append(
+                    doc.problem(
+                        (*loc, "milestones", m_i, "code"),
+                        f"里程碑编号 {m.code!r} 重复",
+                        f"duplicated milestone code {m.code!r}",
+                    )
+                )
+            milestone_codes.add(m.code)
 
     for s_i, section in enumerate(plan.sections):
         add(section.ref, ("sections", s_i))
@@ -653,12 +664,12 @@ def _collect_refs(
                 dept(code, (*loc, "co_leads", c_i))
             milestones(task.milestones, loc)
     for m_i, measure in enumerate(plan.measures):
-        loc = ("measures", m_i)
-        add(measure.ref, loc)
-        dept(measure.lead, (*loc, "lead"))
+        mloc = ("measures", m_i)
+        add(measure.ref, mloc)
+        dept(measure.lead, (*mloc, "lead"))
         for c_i, code in enumerate(measure.co_leads):
-            dept(code, (*loc, "co_leads", c_i))
-        milestones(measure.milestones, loc)
+            dept(code, (*mloc, "co_leads", c_i))
+        milestones(measure.milestones, mloc)
     return refs, problems
 
 

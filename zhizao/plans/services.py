@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max
 
@@ -57,16 +57,14 @@ class LoadResult:
         )
 
 
-def plan_load(
-    *, path: Path, actor: AbstractBaseUser | None = None, root: Path | None = None
-) -> LoadResult:
+def plan_load(*, path: Path, actor: User | None = None, root: Path | None = None) -> LoadResult:
     """Validate ``path`` and load it; raises ``DefinitionFileError`` having written nothing."""
     bundle = read_plan_file(path, root=root)
     with transaction.atomic():
         return _write(bundle, actor)
 
 
-def _write(bundle: PlanBundle, actor: AbstractBaseUser | None) -> LoadResult:
+def _write(bundle: PlanBundle, actor: User | None) -> LoadResult:
     p = bundle.plan
     unit_upsert_all(
         rows=[

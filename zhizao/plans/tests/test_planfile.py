@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -15,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "data"
 
 
-def write_plan(tmp_path: Path, mutate) -> Path:  # type: ignore[no-untyped-def]
+def write_plan(tmp_path: Path, mutate) -> Path:
     """Copy the shipped files into tmp_path, apply ``mutate`` to the plan data, write it."""
     for sub in ("units", "departments"):
         shutil.copytree(DATA / sub, tmp_path / sub)
@@ -47,7 +48,7 @@ def line_of(path: Path, needle: str) -> int:
 
 
 def test_unknown_unit_code_in_scope_is_named_with_its_place(tmp_path: Path) -> None:
-    def mutate(d: dict) -> None:  # type: ignore[type-arg]
+    def mutate(d: dict[str, Any]) -> None:
         d["targets"][0]["scope"] = "339999"
 
     path = write_plan(tmp_path, mutate)
@@ -60,7 +61,7 @@ def test_unknown_unit_code_in_scope_is_named_with_its_place(tmp_path: Path) -> N
 
 
 def test_duplicated_target_code_is_refused(tmp_path: Path) -> None:
-    def mutate(d: dict) -> None:  # type: ignore[type-arg]
+    def mutate(d: dict[str, Any]) -> None:
         copy = dict(d["targets"][0])
         copy["year"] = 2026
         d["targets"].append(copy)
@@ -75,7 +76,7 @@ def test_duplicated_target_code_is_refused(tmp_path: Path) -> None:
 
 
 def test_same_commitment_twice_under_another_code_is_refused(tmp_path: Path) -> None:
-    def mutate(d: dict) -> None:  # type: ignore[type-arg]
+    def mutate(d: dict[str, Any]) -> None:
         copy = dict(d["targets"][0])
         copy["code"] = "a-second-code"
         d["targets"].append(copy)
@@ -87,7 +88,7 @@ def test_same_commitment_twice_under_another_code_is_refused(tmp_path: Path) -> 
 
 
 def test_bad_comparator_is_refused(tmp_path: Path) -> None:
-    def mutate(d: dict) -> None:  # type: ignore[type-arg]
+    def mutate(d: dict[str, Any]) -> None:
         d["targets"][0]["comparator"] = "=>"
 
     path = write_plan(tmp_path, mutate)
@@ -99,7 +100,7 @@ def test_bad_comparator_is_refused(tmp_path: Path) -> None:
 
 
 def test_missing_clause_reference_is_refused(tmp_path: Path) -> None:
-    def mutate(d: dict) -> None:  # type: ignore[type-arg]
+    def mutate(d: dict[str, Any]) -> None:
         del d["targets"][0]["ref"]
 
     path = write_plan(tmp_path, mutate)
@@ -111,7 +112,7 @@ def test_missing_clause_reference_is_refused(tmp_path: Path) -> None:
 
 
 def test_reference_to_a_clause_that_does_not_exist_is_refused(tmp_path: Path) -> None:
-    def mutate(d: dict) -> None:  # type: ignore[type-arg]
+    def mutate(d: dict[str, Any]) -> None:
         d["targets"][0]["ref"] = "二、(九)99."
 
     path = write_plan(tmp_path, mutate)
@@ -121,7 +122,7 @@ def test_reference_to_a_clause_that_does_not_exist_is_refused(tmp_path: Path) ->
 
 
 def test_unknown_field_and_wrong_type_are_reported_together(tmp_path: Path) -> None:
-    def mutate(d: dict) -> None:  # type: ignore[type-arg]
+    def mutate(d: dict[str, Any]) -> None:
         d["targets"][0]["colour"] = "red"
         d["start_year"] = "soon"
 
@@ -129,11 +130,13 @@ def test_unknown_field_and_wrong_type_are_reported_together(tmp_path: Path) -> N
     problems = problems_of(path)
     assert len(problems) == 2
     assert any("start_year: 应为整数 / " in p for p in problems)
-    assert any("targets[0].colour: 未知字段 / Extra inputs are not permitted" in p for p in problems)
+    assert any(
+        "targets[0].colour: 未知字段 / Extra inputs are not permitted" in p for p in problems
+    )
 
 
 def test_unknown_department_in_a_task_is_refused(tmp_path: Path) -> None:
-    def mutate(d: dict) -> None:  # type: ignore[type-arg]
+    def mutate(d: dict[str, Any]) -> None:
         d["pillars"][0]["tasks"][0]["lead"] = "nobody"
 
     path = write_plan(tmp_path, mutate)
@@ -164,3 +167,12 @@ def test_file_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
         f"{path.parent.name}/gbk.yaml (根 / root): 文件不是 UTF-8 编码（第 0 字节） / "
         "file is not UTF-8 (byte 0)"
     ]
+
+
+def test_committed_json_schema_matches_the_plan_file_models() -> None:
+    import json
+
+    from zhizao.plans.planfile import plan_json_schema
+
+    committed = json.loads((DATA / "plans" / "plan.schema.json").read_text("utf-8"))
+    assert committed == plan_json_schema()

@@ -61,9 +61,7 @@ def _num(value: float | None) -> str:
 
 
 class Command(BaseCommand):
-    help = (
-        "列出计划每个目标的进度与亮灯 / List every target of a plan with its progress and light."
-    )
+    help = "列出计划每个目标的进度与亮灯 / List every target of a plan with its progress and light."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--plan", help="计划代码 / plan code (default: the first plan)")
@@ -100,7 +98,19 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1))
             return
-        headers = ["条款", "指标", "比较", "目标", "单位", "年份", "类型", "实际", "序时", "灯", "说明"]
+        headers = [
+            "条款",
+            "指标",
+            "比较",
+            "目标",
+            "单位",
+            "年份",
+            "类型",
+            "实际",
+            "序时",
+            "灯",
+            "说明",
+        ]
         table = [
             [
                 r["ref"],

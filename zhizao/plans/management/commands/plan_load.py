@@ -11,7 +11,10 @@ from zhizao.plans.services import plan_load
 
 
 class Command(BaseCommand):
-    help = "载入计划文件（幂等；内容变化则生成新版本）/ Load a plan file (idempotent; a change makes a new version)."
+    help = (
+        "载入计划文件（幂等；内容变化则生成新版本）/ "
+        "Load a plan file (idempotent; a change makes a new version)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path, help="data/plans/<code>.yaml")
