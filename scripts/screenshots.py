@@ -56,6 +56,7 @@ def main(base: str, out: Path) -> int:
                 page.goto(base + path)
                 page.wait_for_load_state("networkidle")
                 page.screenshot(path=str(out / f"{name}-{lang}.png"), full_page=True)
+                page.screenshot(path=str(out / f"{name}-{lang}-top.png"))
             page.close()
         browser.close()
     for p in problems:

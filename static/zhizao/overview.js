@@ -17,7 +17,8 @@
       tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
       series: [{
         type: "pie",
-        radius: ["45%", "75%"],
+        radius: ["40%", "65%"],
+        center: ["50%", "52%"],
         label: { formatter: "{b}\n{c}" },
         data: spec.data.map(function (d) {
           return { name: d.name, value: d.value, itemStyle: { color: COLORS[d.light] } };

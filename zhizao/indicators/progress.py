@@ -236,7 +236,10 @@ def _pick(view: _Series, ref: Period, mode: str, config: LightConfig) -> _Point 
         return found
     older = view.any_before(upto)
     if older is None:
-        return _grey(f"无数据：截至 {ref} 没有数值", f"no data: no value up to {ref}")
+        year_end = ref.months == 12
+        end_zh = f"{ref} 年末" if year_end else f"{ref} "
+        end_en = f"the end of {ref}" if year_end else str(ref)
+        return _grey(f"无数据：截至 {end_zh}没有数值", f"no data: no value up to {end_en}")
     return _grey(
         f"无数据：{limit_zh}（最新为 {older[0]}）",
         f"no data: {limit_en} (latest is {older[0]})",
@@ -305,14 +308,24 @@ def _read_each_year(
         if isinstance(picked, Progress):
             return picked
         as_of, actual = picked
-        return _Reading(actual, as_of, as_of.year_elapsed(), 0.0, as_of.is_year_end, True, True)
+        return _Reading(
+            actual,
+            as_of,
+            t=as_of.year_elapsed(),
+            start=0.0,
+            final=as_of.is_year_end,
+            each_year=True,
+            cumulative=True,
+        )
     picked = _pick(view, period, "stock", config)
     if isinstance(picked, Progress):
         return picked
     as_of, actual = picked
     # Last December's ratio is the latest word on this year, not this year's result.
     final = as_of.is_year_end and as_of.year == period.year
-    return _Reading(actual, as_of, None, None, final, True, False)
+    return _Reading(
+        actual, as_of, t=None, start=None, final=final, each_year=True, cumulative=False
+    )
 
 
 def _read_deadline(
@@ -365,7 +378,15 @@ def _read_deadline(
         t = _plan_share(spec, as_of, deadline)
         cumulative = True
     final = after or as_of.month_ordinal >= deadline * 12 + 12
-    return _Reading(actual, as_of, 1.0 if final else t, start, final, False, cumulative)
+    return _Reading(
+        actual,
+        as_of,
+        t=1.0 if final else t,
+        start=start,
+        final=final,
+        each_year=False,
+        cumulative=cumulative,
+    )
 
 
 def _plan_share(spec: TargetSpec, as_of: Period, deadline: int) -> float:
@@ -437,7 +458,7 @@ def _judge_bound(spec: TargetSpec, value: float, r: _Reading, config: LightConfi
             **out,
         )
     short = value - actual if cmp.favours_higher else actual - value
-    return _relative(short, value, actual, target, config, out)
+    return _relative(short, value, actual, target, config, out, over=cmp.favours_lower)
 
 
 def _judge_band(spec: TargetSpec, value: float, r: _Reading, config: LightConfig) -> Progress:
@@ -455,6 +476,13 @@ def _judge_band(spec: TargetSpec, value: float, r: _Reading, config: LightConfig
     target = f"{_num(value)}（±{_pct(tol)}）" if tol else _num(value)
     target_en = f"{_num(value)} (±{_pct(tol)})" if tol else _num(value)
     sign = "≈" if spec.comparator is Comparator.APPROX else "="
+    e = _num(expected)
+    if r.cumulative:
+        expect_zh, expect_en = f"序时应达 {e}", f"{e} expected by now"
+    elif sign == "≈":
+        expect_zh, expect_en = f"应为 {e} 左右", f"about {e} expected"
+    else:
+        expect_zh, expect_en = f"应为 {e}", f"{e} expected"
     if _at_most(deviation, band):
         if r.final:
             return Progress(
@@ -463,10 +491,11 @@ def _judge_band(spec: TargetSpec, value: float, r: _Reading, config: LightConfig
                 f"target achieved: actual {_num(r.actual)} vs target {sign}{target_en}",
                 **out,
             )
+        within_zh, within_en = ("在容差内", "within tolerance") if tol else ("相符", "on target")
         return Progress(
             Light.GREEN,
-            f"实际 {_num(r.actual)}，序时应达 {_num(expected)}，在容差内",
-            f"actual {_num(r.actual)} vs {_num(expected)} expected by now, within tolerance",
+            f"实际 {_num(r.actual)}，{expect_zh}，{within_zh}",
+            f"actual {_num(r.actual)} vs {expect_en}, {within_en}",
             **out,
         )
     if r.final and not r.each_year:
@@ -476,11 +505,10 @@ def _judge_band(spec: TargetSpec, value: float, r: _Reading, config: LightConfig
         light = _band(ratio, config.relative_yellow, config.relative_red)
     else:
         light = Light.YELLOW if _at_most(deviation, 2 * band) else Light.RED
-    about_zh, about_en = ("左右", "about ") if sign == "≈" else ("", "")
     return Progress(
         light,
-        f"实际 {_num(r.actual)}，应为 {_num(expected)}{about_zh}，偏离 {_num(deviation)}",
-        f"actual {_num(r.actual)} vs {about_en}{_num(expected)} expected, {_num(deviation)} off",
+        f"实际 {_num(r.actual)}，{expect_zh}，偏离 {_num(deviation)}",
+        f"actual {_num(r.actual)} vs {expect_en}, {_num(deviation)} off",
         **out,
     )
 
@@ -637,13 +665,16 @@ def _relative(
     target: str,
     config: LightConfig,
     out: dict[str, Any],
+    *,
+    over: bool,
 ) -> Progress:
     ratio = 0.0 if short <= 0 else _safe_div(short, abs(value))
     light = _band(ratio, config.relative_yellow, config.relative_red)
+    zh, en = ("超出", "over") if over else ("差", "short")
     return Progress(
         light,
-        f"实际 {_num(actual)}，目标 {target}，差 {_pct(ratio)}",
-        f"actual {_num(actual)} vs target {target}, {_pct(ratio)} short",
+        f"实际 {_num(actual)}，目标 {target}，{zh} {_pct(ratio)}",
+        f"actual {_num(actual)} vs target {target}, {_pct(ratio)} {en}",
         **out,
     )
 
