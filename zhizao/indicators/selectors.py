@@ -25,12 +25,14 @@ from zhizao.indicators.progress import (
     LightConfig,
     Measure,
     Progress,
+    RollupCheck,
     TargetSpec,
+    check_rollup,
     evaluate,
     rollup_cover,
 )
 from zhizao.plans.domain import Comparator, Kind, Scope
-from zhizao.plans.models import PlanVersion, Target
+from zhizao.plans.models import PlanVersion, Target, TargetAllocation
 
 Series = dict[Period, float]
 
@@ -43,6 +45,8 @@ class TargetStatus:
     synthetic: bool  # any figure behind this light is synthetic demo data
     derived: bool  # the city's figure was summed from its counties
     parts: dict[str, Progress] = field(default_factory=dict)  # per county, for each-county scope
+    allocated: float | None = None  # this unit's share of a city target (倒排分解)
+    rollup: RollupCheck | None = None  # the counties' shares checked against the city target
 
 
 def light_config(version: PlanVersion) -> LightConfig:
@@ -57,7 +61,9 @@ def current_version(plan_code: str | None = None) -> PlanVersion | None:
     return qs.order_by("plan__code").first()
 
 
-def target_spec(target: Target, version: PlanVersion, series: Series) -> TargetSpec:
+def target_spec(
+    target: Target, version: PlanVersion, series: Series, value: float | None = None
+) -> TargetSpec:
     kind = Kind(target.kind)
     measure = Measure(target.indicator.measure)
     baseline, baseline_year = _baseline(series, version.baseline_year)
@@ -68,7 +74,9 @@ def target_spec(target: Target, version: PlanVersion, series: Series) -> TargetS
     return TargetSpec(
         kind=kind,
         comparator=Comparator(target.comparator),
-        value=float(target.value) if target.value is not None else None,
+        value=value
+        if value is not None
+        else (float(target.value) if target.value is not None else None),
         tolerance=float(target.tolerance) if target.tolerance is not None else None,
         year=target.year,
         year_from=target.year_from,
@@ -141,6 +149,12 @@ def plan_progress(
     units = {region.pk: region, unit.pk: unit, **{c.pk: c for c in counties}}
     series, synthetic = _load_series({t.indicator for t in targets}, units.values(), period)
     config = light_config(version)
+    shares: dict[int, dict[int, float]] = defaultdict(dict)
+    for target_id, unit_id, value in TargetAllocation.objects.filter(
+        target__version=version
+    ).values_list("target_id", "unit_id", "value"):
+        shares[target_id][unit_id] = float(value)
+    codes = {u.pk: u.code for u in units.values()}
     out: list[TargetStatus] = []
     for target in targets:
         ind = target.indicator
@@ -163,6 +177,20 @@ def plan_progress(
             )
             continue
         own = series.get((ind.pk, unit.pk), {})
+        share = shares.get(target.pk, {}).get(unit.pk)
+        if unit.pk != region.pk and share is not None:
+            progress = evaluate(target_spec(target, version, own, share), own, period, config)
+            out.append(
+                TargetStatus(
+                    target=target,
+                    unit=unit,
+                    progress=progress,
+                    synthetic=(ind.pk, unit.pk) in synthetic,
+                    derived=False,
+                    allocated=share,
+                )
+            )
+            continue
         if (
             unit.pk != region.pk
             and target.scope == Scope.CITY
@@ -191,6 +219,14 @@ def plan_progress(
                 derived = True
                 synth = synth or any((ind.pk, c.pk) in synthetic for c in counties)
         progress = evaluate(target_spec(target, version, own), own, period, config)
+        rollup = None
+        split = shares.get(target.pk)
+        if unit.pk == region.pk and split and target.value is not None:
+            rollup = check_rollup(
+                float(target.value),
+                {codes.get(uid, str(uid)): v for uid, v in split.items()},
+                Comparator(target.comparator),
+            )
         out.append(
             TargetStatus(
                 target=target,
@@ -198,6 +234,7 @@ def plan_progress(
                 progress=progress,
                 synthetic=synth,
                 derived=derived,
+                rollup=rollup,
             )
         )
     return out

@@ -180,3 +180,28 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+
+class TargetAllocation(models.Model):
+    """A county's share of a city target (倒排分解); the shares are checked against the whole."""
+
+    class Source(models.TextChoices):
+        PLAN = "plan", _("计划文件")
+        ENTERED = "entered", _("手工录入")
+        SYNTHETIC = "synthetic", _("合成演示数据")
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="allocations")
+    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="allocations")
+    value = models.DecimalField(_("分解目标值"), max_digits=20, decimal_places=6)
+    source = models.CharField(_("来源类别"), max_length=10, choices=Source.choices)
+
+    class Meta:
+        ordering = ["target", "unit__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "unit"], name="allocation_unique"),
+        ]
+        verbose_name = _("目标分解")
+        verbose_name_plural = _("目标分解")
+
+    def __str__(self) -> str:
+        return f"{self.target.code} {self.unit.code} = {self.value}"

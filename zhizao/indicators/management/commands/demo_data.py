@@ -11,9 +11,10 @@ from zhizao.accounts.services import demo_users_ensure
 from zhizao.core.domain import Period, PeriodError
 from zhizao.core.models import Unit, UnitType
 from zhizao.core.services import audit_log
-from zhizao.indicators.demo import IndicatorShape, generate
+from zhizao.indicators.demo import IndicatorShape, allocations, generate
 from zhizao.indicators.models import IndicatorValue, ValueSource
 from zhizao.indicators.selectors import current_version, version_targets
+from zhizao.plans.models import TargetAllocation
 
 
 class Command(BaseCommand):
@@ -47,8 +48,18 @@ class Command(BaseCommand):
         units = {u.code: u for u in [region, *counties, *zones]}
 
         first_target: dict[str, Any] = {}
-        for t in version_targets(version):
+        splittable = []
+        all_targets = list(version_targets(version))
+        for t in all_targets:
             first_target.setdefault(t.indicator.code, t)
+            if (
+                t.scope == "city"
+                and t.kind in ("flow", "cum", "new")
+                and t.indicator.aggregation == "sum"
+                and t.value is not None
+            ):
+                splittable.append((t.code, float(t.value), t.indicator.decimals))
+        by_code = {t.code: t for t in all_targets}
         public = {
             (v.indicator.code): v
             for v in IndicatorValue.objects.filter(unit=region, source=ValueSource.PUBLIC)
@@ -111,6 +122,22 @@ class Command(BaseCommand):
                 if (v.indicator, v.unit, v.period.id) not in public_keys
             ]
             IndicatorValue.objects.bulk_create(rows, batch_size=2000)
+            TargetAllocation.objects.filter(
+                source=TargetAllocation.Source.SYNTHETIC, target__version=version
+            ).delete()
+            TargetAllocation.objects.bulk_create(
+                [
+                    TargetAllocation(
+                        target=by_code[code],
+                        unit=units[county],
+                        value=Decimal(str(value)),
+                        source=TargetAllocation.Source.SYNTHETIC,
+                    )
+                    for code, county, value in allocations(
+                        splittable, counties=[c.code for c in counties]
+                    )
+                ]
+            )
             users = demo_users_ensure()
             audit_log(
                 actor=None,

@@ -50,6 +50,18 @@ def status_row(s: TargetStatus, period: Period) -> dict[str, Any]:
         "synthetic": s.synthetic,
         "derived": s.derived,
         "parts": {code: part.light.value for code, part in s.parts.items()},
+        "allocated": s.allocated,
+        "rollup": (
+            {
+                "ok": s.rollup.ok,
+                "parts_total": _round(s.rollup.parts_total),
+                "gap": _round(s.rollup.gap),
+                "reason": s.rollup.reason_zh,
+                "reason_en": s.rollup.reason_en,
+            }
+            if s.rollup
+            else None
+        ),
     }
 
 
