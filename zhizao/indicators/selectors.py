@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 
 from zhizao.core.domain import Period
 from zhizao.core.models import Unit, UnitType
+from zhizao.indicators.formula import evaluate_formula, formula_variables
 from zhizao.indicators.models import Indicator, IndicatorValue, ValueSource
 from zhizao.indicators.progress import (
     Light,
@@ -128,6 +129,28 @@ def _load_series(
     return out, synthetic
 
 
+def _derive(
+    ind: Indicator,
+    unit: Unit,
+    by_code: dict[str, Indicator],
+    series: dict[tuple[int, int], Series],
+    synthetic: set[tuple[int, int]],
+) -> None:
+    """Fill the periods a derived indicator lacks from its formula's operands."""
+    names = formula_variables(ind.formula)
+    if not names <= set(by_code):
+        return
+    parts = {name: series.get((by_code[name].pk, unit.pk), {}) for name in names}
+    common = set.intersection(*(set(s) for s in parts.values())) if parts else set()
+    own = series.setdefault((ind.pk, unit.pk), {})
+    for p in common - set(own):
+        value = evaluate_formula(ind.formula, {n: s[p] for n, s in parts.items()})
+        if value is not None:
+            own[p] = value
+    if any((by_code[n].pk, unit.pk) in synthetic for n in names):
+        synthetic.add((ind.pk, unit.pk))
+
+
 def _sum_counties(parts: Sequence[Series]) -> Series:
     """Periods for which every county has a figure, summed."""
     if not parts:
@@ -147,7 +170,14 @@ def plan_progress(
     counties = list(Unit.objects.filter(type=UnitType.COUNTY, parent=region).order_by("order"))
     targets = list(version_targets(version))
     units = {region.pk: region, unit.pk: unit, **{c.pk: c for c in counties}}
-    series, synthetic = _load_series({t.indicator for t in targets}, units.values(), period)
+    needed = {t.indicator for t in targets}
+    operands = {code for ind in needed if ind.formula for code in formula_variables(ind.formula)}
+    by_code = {i.code: i for i in Indicator.objects.filter(code__in=operands)}
+    series, synthetic = _load_series(needed | set(by_code.values()), units.values(), period)
+    for ind in needed:
+        if ind.formula:
+            for u in units.values():
+                _derive(ind, u, by_code, series, synthetic)
     config = light_config(version)
     shares: dict[int, dict[int, float]] = defaultdict(dict)
     for target_id, unit_id, value in TargetAllocation.objects.filter(

@@ -28,6 +28,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from zhizao.core.yamlfile import DefinitionFileError, LocatedDocument, Problem, read_yaml
+from zhizao.indicators.formula import FormulaError, formula_variables
 from zhizao.plans.domain import (
     ComparatorError,
     Kind,
@@ -703,6 +704,28 @@ def _check_indicators(
                 problems.append(
                     doc.problem(
                         ("indicators", i, attr), f"未知指标 {ref!r}", f"unknown indicator {ref!r}"
+                    )
+                )
+        if ind.formula:
+            try:
+                names = formula_variables(ind.formula)
+            except FormulaError as exc:
+                problems.append(doc.problem(("indicators", i, "formula"), "公式无效", str(exc)))
+                names = set()
+            for name in sorted(names - codes):
+                problems.append(
+                    doc.problem(
+                        ("indicators", i, "formula"),
+                        f"公式中的未知指标 {name!r}",
+                        f"unknown indicator {name!r} in formula",
+                    )
+                )
+            if ind.code in names:
+                problems.append(
+                    doc.problem(
+                        ("indicators", i, "formula"),
+                        "公式不能引用指标自身",
+                        "a formula cannot refer to its own indicator",
                     )
                 )
         for b_i, base in enumerate(ind.baselines):

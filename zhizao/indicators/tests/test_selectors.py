@@ -89,3 +89,16 @@ def test_a_count_held_is_judged_on_the_path_from_its_public_baseline(loaded_plan
     assert status.progress.expected == pytest.approx(161.6)
     assert status.progress.light.value == "green"
     assert status.synthetic is False
+
+
+def test_a_derived_indicator_is_computed_from_its_formula(loaded_plan) -> None:
+    from zhizao.indicators.models import Indicator
+
+    # Make the investment share a formula over the investment itself, for the test.
+    Indicator.objects.filter(code="mfg_investment_fai_share").update(formula="mfg_investment / 25")
+    target = loaded_plan.targets.get(code="mfg-investment-fai-share-each-year")
+    investment = Indicator.objects.get(code="mfg_investment")
+    set_values(investment, {"330400": 750.0}, "2025Q4")
+    status = status_of(loaded_plan, target.code, "2025Q4")
+    assert status.progress.actual == 30.0
+    assert status.progress.light.value == "achieved"

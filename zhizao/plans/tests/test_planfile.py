@@ -176,3 +176,16 @@ def test_committed_json_schema_matches_the_plan_file_models() -> None:
 
     committed = json.loads((DATA / "plans" / "plan.schema.json").read_text("utf-8"))
     assert committed == plan_json_schema()
+
+
+def test_formula_naming_an_unknown_indicator_is_refused(tmp_path: Path) -> None:
+    def mutate(d: dict[str, Any]) -> None:
+        d["indicators"][0]["formula"] = "no_such_code / 2"
+
+    path = write_plan(tmp_path, mutate)
+    problems = problems_of(path)
+    assert len(problems) == 1
+    assert problems[0].endswith(
+        "indicators[0].formula: 公式中的未知指标 'no_such_code' / "
+        "unknown indicator 'no_such_code' in formula"
+    )
