@@ -124,6 +124,7 @@ def _flow(
     county_year: dict[tuple[str, int], float] = {}
     for q in quarters:
         city_total = 0.0
+        this_quarter: dict[str, float] = {}
         for code in counties:
             key = (code, q.year)
             if key not in county_year:
@@ -134,6 +135,7 @@ def _flow(
             ytd = county_year[key] * SEASON[q.index]
             ytd = float(round(ytd)) if integer else _round(ytd, shape.decimals)
             city_total += ytd
+            this_quarter[code] = ytd
             out.append(DemoValue(shape.code, code, q, ytd))
         if shape.aggregation == "sum":
             out.append(DemoValue(shape.code, city, q, _round(city_total, shape.decimals)))
@@ -142,8 +144,9 @@ def _flow(
                 DemoValue(shape.code, city, q, _round(annual * SEASON[q.index], shape.decimals))
             )
         for zone, host in zones.items():
-            host_value = next(v.value for v in reversed(out) if v.unit == host and v.period == q)
-            out.append(DemoValue(shape.code, zone, q, _round(host_value * 0.4, shape.decimals)))
+            out.append(
+                DemoValue(shape.code, zone, q, _round(this_quarter[host] * 0.4, shape.decimals))
+            )
     return out
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -292,10 +291,3 @@ def light_counts(statuses: Iterable[TargetStatus]) -> dict[str, int]:
     for s in statuses:
         counts[s.progress.light.value] += 1
     return counts
-
-
-def fmt_decimal(value: Decimal | float | None, decimals: int = 2) -> str:
-    if value is None:
-        return ""
-    text = f"{float(value):.{decimals}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text

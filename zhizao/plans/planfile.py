@@ -306,7 +306,6 @@ def read_plan_file(path: Path, *, root: Path | None = None) -> PlanBundle:
     problems += _check_units(units, units_doc)
     problems += _check_departments(departments, depts_doc)
     unit_codes = {u.code for u in units.units}
-    county_codes = {u.code for u in units.units if u.type == "county"}
     dept_codes = {d.code for d in departments.departments}
 
     if plan.region not in unit_codes:
@@ -501,7 +500,6 @@ def read_plan_file(path: Path, *, root: Path | None = None) -> PlanBundle:
                         clause_ref=t.ref,
                     )
                 )
-    del county_codes
     if problems:
         raise DefinitionFileError(problems)
 

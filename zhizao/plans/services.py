@@ -209,8 +209,8 @@ def _write(bundle: PlanBundle, actor: User | None) -> LoadResult:
     )
     result = LoadResult(version=version, created=True)
     if current is not None:
-        old = {t.code: t for t in current.targets.all()}
-        new = {t.code: t for t in version.targets.all()}
+        old = {t.code: t for t in current.targets.select_related("indicator", "clause")}
+        new = {t.code: t for t in version.targets.select_related("indicator", "clause")}
         result.added = sorted(set(new) - set(old))
         result.removed = sorted(set(old) - set(new))
         result.restated = sorted(
@@ -238,7 +238,7 @@ def _write(bundle: PlanBundle, actor: User | None) -> LoadResult:
 
 def _target_terms(t: Target) -> tuple[object, ...]:
     return (
-        t.indicator_id and t.indicator.code,
+        t.indicator.code,
         t.comparator,
         t.value,
         t.tolerance,
