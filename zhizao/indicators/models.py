@@ -94,3 +94,84 @@ class IndicatorValue(models.Model):
     @property
     def is_synthetic(self) -> bool:
         return self.source == ValueSource.SYNTHETIC
+
+
+class ProgressRecord(models.Model):
+    """A target's progress for a unit and a quarter, as the engine judged it.
+
+    Pages and the API read these rows; they are recomputed in the background when values
+    or the plan change (``indicators.tasks.progress_refresh``), never during a request.
+    """
+
+    version = models.ForeignKey(
+        "plans.PlanVersion", on_delete=models.CASCADE, related_name="progress_records"
+    )
+    target = models.ForeignKey("plans.Target", on_delete=models.CASCADE, related_name="progress")
+    unit = models.ForeignKey("core.Unit", on_delete=models.CASCADE, related_name="progress")
+    period = models.CharField(_("期间"), max_length=7)
+    period_end = models.DateField()
+    light = models.CharField(_("亮灯"), max_length=8)
+    reason_zh = models.CharField(max_length=500)
+    reason_en = models.CharField(max_length=500)
+    actual = models.FloatField(null=True)
+    expected = models.FloatField(null=True)
+    target_value = models.FloatField(null=True)
+    gap = models.FloatField(null=True)
+    achievement_pct = models.FloatField(null=True)
+    progress_pct = models.FloatField(null=True)
+    time_pct = models.FloatField(null=True)
+    as_of = models.CharField(max_length=7, blank=True)
+    synthetic = models.BooleanField(default=False)
+    derived = models.BooleanField(default=False)
+    allocated = models.FloatField(null=True)
+    parts = models.JSONField(default=dict, blank=True)  # county code → light, actual, reason
+    rollup = models.JSONField(null=True, blank=True)  # the counties' shares vs the city target
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["version", "unit", "period_end", "target__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "unit", "period"], name="progress_record_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["version", "unit", "period"]),
+            models.Index(fields=["target", "period"]),
+        ]
+        verbose_name = _("进度记录")
+        verbose_name_plural = _("进度记录")
+
+    def __str__(self) -> str:
+        return f"{self.target_id} {self.unit_id} {self.period} {self.light}"
+
+
+class ProgressRun(models.Model):
+    """One recomputation of stored progress: what, when, how long, and why."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("计算中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    version = models.ForeignKey(
+        "plans.PlanVersion", on_delete=models.CASCADE, related_name="progress_runs"
+    )
+    reason = models.CharField(max_length=200)
+    units = models.JSONField(default=list, blank=True)  # unit codes; empty = every unit
+    from_period = models.CharField(max_length=7, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    queued_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-queued_at", "-id"]
+        verbose_name = _("进度计算")
+        verbose_name_plural = _("进度计算")
+
+    def __str__(self) -> str:
+        return f"{self.version_id} {self.status} {self.queued_at:%Y-%m-%d %H:%M}"

@@ -160,113 +160,142 @@ def _sum_counties(parts: Sequence[Series]) -> Series:
     return {p: sum(s[p] for s in parts) for p in common}
 
 
-def plan_progress(
-    *, version: PlanVersion, period: Period, unit: Unit | None = None
-) -> list[TargetStatus]:
-    """Every target of ``version`` judged at ``period`` for ``unit`` (default: the region)."""
-    region = version.plan.region
-    unit = unit or region
-    counties = list(Unit.objects.filter(type=UnitType.COUNTY, parent=region).order_by("order"))
-    targets = list(version_targets(version))
-    units = {region.pk: region, unit.pk: unit, **{c.pk: c for c in counties}}
-    needed = {t.indicator for t in targets}
-    operands = {code for ind in needed if ind.formula for code in formula_variables(ind.formula)}
-    by_code = {i.code: i for i in Indicator.objects.filter(code__in=operands)}
-    series, synthetic = _load_series(needed | set(by_code.values()), units.values(), period)
-    for ind in needed:
-        if ind.formula:
-            for u in units.values():
-                _derive(ind, u, by_code, series, synthetic)
-    config = light_config(version)
-    shares: dict[int, dict[int, float]] = defaultdict(dict)
-    for target_id, unit_id, value in TargetAllocation.objects.filter(
-        target__version=version
-    ).values_list("target_id", "unit_id", "value"):
-        shares[target_id][unit_id] = float(value)
-    codes = {u.pk: u.code for u in units.values()}
-    out: list[TargetStatus] = []
-    for target in targets:
-        ind = target.indicator
-        if target.scope == Scope.EACH_COUNTY and unit.pk == region.pk:
-            parts: dict[str, Progress] = {}
-            synth = False
-            for county in counties:
-                s = series.get((ind.pk, county.pk), {})
-                parts[county.code] = evaluate(target_spec(target, version, s), s, period, config)
-                synth = synth or (ind.pk, county.pk) in synthetic
-            out.append(
-                TargetStatus(
-                    target=target,
-                    unit=unit,
-                    progress=rollup_cover(parts),
-                    synthetic=synth,
-                    derived=False,
-                    parts=parts,
+class ProgressBook:
+    """Everything needed to judge a plan version's targets, read once.
+
+    ``judge(unit, period)`` gives the same answer as loading values up to ``period``
+    alone: the engine only looks at figures at or before the period it judges, so one
+    book loaded up to the last quarter serves every earlier quarter (the background
+    recomputation judges ~165 unit-quarters from a single read).
+    """
+
+    def __init__(self, *, version: PlanVersion, upto: Period, units: Iterable[Unit]) -> None:
+        self.version = version
+        self.region = region = version.plan.region
+        self.counties = list(
+            Unit.objects.filter(type=UnitType.COUNTY, parent=region).order_by("order")
+        )
+        self.targets = list(version_targets(version))
+        self.units = {region.pk: region, **{c.pk: c for c in self.counties}}
+        self.units.update({u.pk: u for u in units})
+        needed = {t.indicator for t in self.targets}
+        operands = {
+            code for ind in needed if ind.formula for code in formula_variables(ind.formula)
+        }
+        by_code = {i.code: i for i in Indicator.objects.filter(code__in=operands)}
+        self.series, self.synthetic = _load_series(
+            needed | set(by_code.values()), self.units.values(), upto
+        )
+        for ind in needed:
+            if ind.formula:
+                for u in self.units.values():
+                    _derive(ind, u, by_code, self.series, self.synthetic)
+        self.config = light_config(version)
+        self.shares: dict[int, dict[int, float]] = defaultdict(dict)
+        for target_id, unit_id, value in TargetAllocation.objects.filter(
+            target__version=version
+        ).values_list("target_id", "unit_id", "value"):
+            self.shares[target_id][unit_id] = float(value)
+        self.codes = {u.pk: u.code for u in self.units.values()}
+
+    def judge(self, unit: Unit, period: Period) -> list[TargetStatus]:
+        """Every target judged at ``period`` for ``unit`` (one of the book's units)."""
+        version, region, series, synthetic = self.version, self.region, self.series, self.synthetic
+        out: list[TargetStatus] = []
+        for target in self.targets:
+            ind = target.indicator
+            if target.scope == Scope.EACH_COUNTY and unit.pk == region.pk:
+                parts: dict[str, Progress] = {}
+                synth = False
+                for county in self.counties:
+                    s = series.get((ind.pk, county.pk), {})
+                    parts[county.code] = evaluate(
+                        target_spec(target, version, s), s, period, self.config
+                    )
+                    synth = synth or (ind.pk, county.pk) in synthetic
+                out.append(
+                    TargetStatus(
+                        target=target,
+                        unit=unit,
+                        progress=rollup_cover(parts),
+                        synthetic=synth,
+                        derived=False,
+                        parts=parts,
+                    )
                 )
-            )
-            continue
-        own = series.get((ind.pk, unit.pk), {})
-        share = shares.get(target.pk, {}).get(unit.pk)
-        if unit.pk != region.pk and share is not None:
-            progress = evaluate(target_spec(target, version, own, share), own, period, config)
+                continue
+            own = series.get((ind.pk, unit.pk), {})
+            share = self.shares.get(target.pk, {}).get(unit.pk)
+            if unit.pk != region.pk and share is not None:
+                progress = evaluate(
+                    target_spec(target, version, own, share), own, period, self.config
+                )
+                out.append(
+                    TargetStatus(
+                        target=target,
+                        unit=unit,
+                        progress=progress,
+                        synthetic=(ind.pk, unit.pk) in synthetic,
+                        derived=False,
+                        allocated=share,
+                    )
+                )
+                continue
+            if (
+                unit.pk != region.pk
+                and target.scope == Scope.CITY
+                and ind.aggregation == Indicator.Aggregation.SUM
+            ):
+                # An additive city total binds the city, not each county: a county is
+                # judged on it only once the total has been split among counties.
+                out.append(
+                    TargetStatus(
+                        target=target,
+                        unit=unit,
+                        progress=not_allocated(own, period),
+                        synthetic=(ind.pk, unit.pk) in synthetic,
+                        derived=False,
+                    )
+                )
+                continue
+            derived = False
+            synth = (ind.pk, unit.pk) in synthetic
+            if unit.pk == region.pk and ind.aggregation == Indicator.Aggregation.SUM:
+                county_series = [series.get((ind.pk, c.pk), {}) for c in self.counties]
+                summed = _sum_counties(county_series)
+                extra = {p: v for p, v in summed.items() if p not in own and p <= period}
+                if extra:
+                    own = {**own, **extra}
+                    derived = True
+                    synth = synth or any((ind.pk, c.pk) in synthetic for c in self.counties)
+            progress = evaluate(target_spec(target, version, own), own, period, self.config)
+            rollup = None
+            split = self.shares.get(target.pk)
+            if unit.pk == region.pk and split and target.value is not None:
+                rollup = check_rollup(
+                    float(target.value),
+                    {self.codes.get(uid, str(uid)): v for uid, v in split.items()},
+                    Comparator(target.comparator),
+                )
             out.append(
                 TargetStatus(
                     target=target,
                     unit=unit,
                     progress=progress,
-                    synthetic=(ind.pk, unit.pk) in synthetic,
-                    derived=False,
-                    allocated=share,
+                    synthetic=synth,
+                    derived=derived,
+                    rollup=rollup,
                 )
             )
-            continue
-        if (
-            unit.pk != region.pk
-            and target.scope == Scope.CITY
-            and ind.aggregation == Indicator.Aggregation.SUM
-        ):
-            # An additive city total binds the city, not each county: a county is judged
-            # on it only once the total has been split among counties.
-            out.append(
-                TargetStatus(
-                    target=target,
-                    unit=unit,
-                    progress=not_allocated(own, period),
-                    synthetic=(ind.pk, unit.pk) in synthetic,
-                    derived=False,
-                )
-            )
-            continue
-        derived = False
-        synth = (ind.pk, unit.pk) in synthetic
-        if unit.pk == region.pk and ind.aggregation == Indicator.Aggregation.SUM:
-            county_series = [series.get((ind.pk, c.pk), {}) for c in counties]
-            summed = _sum_counties(county_series)
-            extra = {p: v for p, v in summed.items() if p not in own}
-            if extra:
-                own = {**own, **extra}
-                derived = True
-                synth = synth or any((ind.pk, c.pk) in synthetic for c in counties)
-        progress = evaluate(target_spec(target, version, own), own, period, config)
-        rollup = None
-        split = shares.get(target.pk)
-        if unit.pk == region.pk and split and target.value is not None:
-            rollup = check_rollup(
-                float(target.value),
-                {codes.get(uid, str(uid)): v for uid, v in split.items()},
-                Comparator(target.comparator),
-            )
-        out.append(
-            TargetStatus(
-                target=target,
-                unit=unit,
-                progress=progress,
-                synthetic=synth,
-                derived=derived,
-                rollup=rollup,
-            )
-        )
-    return out
+        return out
+
+
+def plan_progress(
+    *, version: PlanVersion, period: Period, unit: Unit | None = None
+) -> list[TargetStatus]:
+    """Every target of ``version`` judged at ``period`` for ``unit`` (default: the region)."""
+    unit = unit or version.plan.region
+    return ProgressBook(version=version, upto=period, units=[unit]).judge(unit, period)
 
 
 def not_allocated(series: Series, period: Period) -> Progress:

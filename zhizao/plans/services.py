@@ -28,7 +28,12 @@ from zhizao.core.domain import Period
 from zhizao.core.models import Unit
 from zhizao.core.services import UnitRow, audit_log, unit_upsert_all
 from zhizao.indicators.models import ValueSource
-from zhizao.indicators.services import IndicatorRow, indicator_upsert_all, value_set
+from zhizao.indicators.services import (
+    IndicatorRow,
+    indicator_upsert_all,
+    progress_schedule,
+    value_set,
+)
 from zhizao.plans.models import Clause, ClauseRole, Milestone, Plan, PlanVersion, Target
 from zhizao.plans.planfile import MilestoneDef, PlanBundle, read_plan_file
 
@@ -208,6 +213,7 @@ def _write(bundle: PlanBundle, actor: User | None) -> LoadResult:
         ]
     )
     result = LoadResult(version=version, created=True)
+    progress_schedule(version=version, reason=f"plan {plan.code} v{version.number} loaded")
     if current is not None:
         old = {t.code: t for t in current.targets.select_related("indicator", "clause")}
         new = {t.code: t for t in version.targets.select_related("indicator", "clause")}

@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
@@ -28,6 +29,11 @@ class Command(BaseCommand):
         parser.add_argument("--plan", help="plan code (default: the first plan)")
         parser.add_argument(
             "--until", help="last quarter, e.g. 2026Q3 (default: the last complete quarter)"
+        )
+        parser.add_argument(
+            "--no-progress",
+            action="store_true",
+            help="leave stored progress to the background worker",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -146,6 +152,8 @@ class Command(BaseCommand):
                 summary=f"合成演示数据 {len(rows)} 条 (seed={options['seed']}, 至 {last})",
                 data={"seed": options["seed"], "until": last.id, "replaced": deleted},
             )
+        if not options["no_progress"]:
+            call_command("progress_refresh", plan=version.plan.code, stdout=self.stdout)
         self.stdout.write(
             f"合成演示数据：{len(rows)} 个数值，{len(indicators)} 个指标，{len(units)} 个单位，"
             f"2023Q1–{last}；演示账号 {', '.join(users)} / synthetic demo data: {len(rows)} values"
