@@ -9,14 +9,16 @@ judged per county and rolled up for the city.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from zhizao.core.domain import Period
+from zhizao.core.domain import Period, quarters_between
 from zhizao.core.models import Unit, UnitType
 from zhizao.indicators.formula import evaluate_formula, formula_variables
 from zhizao.indicators.models import Indicator, IndicatorValue, ValueSource
@@ -320,3 +322,20 @@ def light_counts(statuses: Iterable[TargetStatus]) -> dict[str, int]:
     for s in statuses:
         counts[s.progress.light.value] += 1
     return counts
+
+
+def progress_periods(version: PlanVersion, today: dt.date | None = None) -> list[Period]:
+    """The quarters whose progress is kept: from the plan's first quarter to the last
+    complete quarter (or the plan's last quarter, whichever is earlier)."""
+    first = Period.quarter_of(version.start_year, 1)
+    last = min(
+        Period.last_complete_quarter(today or timezone.localdate()),
+        Period.quarter_of(version.end_year, 4),
+    )
+    return quarters_between(first, last) if first <= last else []
+
+
+def progress_units(version: PlanVersion) -> list[Unit]:
+    """The units progress is kept for: the plan's region and every unit under it."""
+    region = version.plan.region
+    return [region, *Unit.objects.filter(parent=region).order_by("order", "code")]

@@ -16,7 +16,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from zhizao.core.domain import Period, quarters_between
+from zhizao.core.domain import Period
 from zhizao.core.models import Unit
 from zhizao.indicators.models import (
     Indicator,
@@ -25,7 +25,12 @@ from zhizao.indicators.models import (
     ProgressRun,
     ValueSource,
 )
-from zhizao.indicators.selectors import ProgressBook, TargetStatus
+from zhizao.indicators.selectors import (
+    ProgressBook,
+    TargetStatus,
+    progress_periods,
+    progress_units,
+)
 from zhizao.plans.models import PlanVersion
 
 
@@ -127,23 +132,6 @@ def value_set(
 
 
 # ------------------------------------------------------------------- stored progress
-
-
-def progress_periods(version: PlanVersion, today: dt.date | None = None) -> list[Period]:
-    """The quarters whose progress is kept: from the plan's first quarter to the last
-    complete quarter (or the plan's last quarter, whichever is earlier)."""
-    first = Period.quarter_of(version.start_year, 1)
-    last = min(
-        Period.last_complete_quarter(today or timezone.localdate()),
-        Period.quarter_of(version.end_year, 4),
-    )
-    return quarters_between(first, last) if first <= last else []
-
-
-def progress_units(version: PlanVersion) -> list[Unit]:
-    """The units progress is kept for: the plan's region and every unit under it."""
-    region = version.plan.region
-    return [region, *Unit.objects.filter(parent=region).order_by("order", "code")]
 
 
 def _affected(version: PlanVersion, units: list[Unit]) -> list[Unit]:

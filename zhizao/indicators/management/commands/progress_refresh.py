@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from zhizao.core.domain import Period, PeriodError
 from zhizao.indicators.models import ProgressRun
-from zhizao.indicators.selectors import current_version
-from zhizao.indicators.services import progress_periods, progress_refresh
+from zhizao.indicators.selectors import current_version, progress_periods
+from zhizao.indicators.services import progress_refresh
 
 
 class Command(BaseCommand):

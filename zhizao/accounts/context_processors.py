@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from zhizao.accounts.domain import ROLE_LABELS
+from zhizao.accounts.selectors import Access, access_for
+
+
+def access(request: HttpRequest) -> dict[str, Access | str]:
+    """The user's access for the navigation (the views enforce it, the menu only mirrors it)."""
+    acc = access_for(request.user)
+    role = ""
+    if acc.role is not None:
+        zh, en = ROLE_LABELS[acc.role]
+        role = en if (getattr(request, "LANGUAGE_CODE", "") or "").startswith("en") else zh
+    return {"access": acc, "role_label": role}
