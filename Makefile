@@ -13,7 +13,7 @@ PG_URL_BASE ?= postgres://postgres@127.0.0.1:5432
 PLAN ?= data/plans/jiaxing-135n.yaml
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup run test lint typecheck check-migrations test-sqlite test-postgres data messages schema clean
+.PHONY: help setup run test lint typecheck check-migrations test-sqlite test-postgres data messages schema clean bench-web browser openapi
 
 help:
 	@echo "make run   — set up, load the 135N plan and demo data, serve on http://$(HOST):$(PORT)/"
@@ -46,6 +46,10 @@ run: data
 	@echo "  zhizao 智造 — http://$(HOST):$(PORT)/"
 	@$(PY) manage.py demo_logins
 	@echo
+	@# The background worker recomputes stored progress when values change; it stops with
+	@# the server (Ctrl-C).
+	@$(PY) manage.py db_worker -v 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: setup
@@ -59,7 +63,15 @@ typecheck: setup
 check-migrations: setup
 	ZHIZAO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
-test-sqlite: setup
+# Browser tests drive Debian's Chromium (never a downloaded browser). Installed here when
+# missing and we may; without it the browser tests are skipped, except under CI=true.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -q >/dev/null && apt-get install -y -q chromium fonts-noto-cjk >/dev/null; \
+	  else echo "NOTE: chromium is not installed; browser tests will be skipped"; fi; }
+
+test-sqlite: setup browser
 	@echo "== test suite on SQLite =="
 	$(BIN)/pytest
 
@@ -86,5 +98,19 @@ messages: setup
 schema: setup
 	$(PY) manage.py plan_schema > data/plans/plan.schema.json
 
+$(VENV)/.bench-installed: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e ".[dev,bench]"
+	@touch $@
+
+# 50 logged-in users for 60 s against gunicorn on a throwaway PostgreSQL database; the last
+# line is `p50_ms=… p95_ms=… p99_ms=… errors=…`. BENCH_USERS / BENCH_SECONDS shorten it.
+bench-web: $(VENV)/.bench-installed node_modules/.installed
+	PG_URL_BASE="$(PG_URL_BASE)" $(PY) bench/web/run.py
+
 clean:
 	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache .pytest_cache
+
+# The schema does not depend on settings; debug only spares the need for a secret key.
+openapi: export ZHIZAO_DEBUG ?= 1
+openapi: setup
+	$(PY) manage.py api_schema > docs/openapi.json

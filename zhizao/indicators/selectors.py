@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
+from zhizao.accounts.selectors import Access, target_ids_visible, units_visible
 from zhizao.core.domain import Period, quarters_between
 from zhizao.core.models import Unit, UnitType
 from zhizao.indicators.formula import evaluate_formula, formula_variables
-from zhizao.indicators.models import Indicator, IndicatorValue, ValueSource
+from zhizao.indicators.models import Indicator, IndicatorValue, ProgressRecord, ValueSource
 from zhizao.indicators.progress import (
     Light,
     LightConfig,
@@ -339,3 +341,156 @@ def progress_units(version: PlanVersion) -> list[Unit]:
     """The units progress is kept for: the plan's region and every unit under it."""
     region = version.plan.region
     return [region, *Unit.objects.filter(parent=region).order_by("order", "code")]
+
+
+# ------------------------------------------------------ scoped reads for the API (stored)
+# Progress here is only ever read from ProgressRecord rows; nothing is judged on request.
+
+
+def progress_periods_stored(version: PlanVersion) -> list[Period]:
+    """The quarters with stored progress for the version, newest first."""
+    ids = (
+        ProgressRecord.objects.filter(version=version)
+        .order_by()
+        .values_list("period", flat=True)
+        .distinct()
+    )
+    return sorted((Period.parse(p) for p in ids), reverse=True)
+
+
+def progress_records(
+    *, version: PlanVersion, unit: Unit, period: Period
+) -> QuerySet[ProgressRecord]:
+    """Stored progress of every target of the version for one unit and quarter (unscoped:
+    the caller has checked the unit and narrows the targets)."""
+    return ProgressRecord.objects.filter(
+        version=version, unit=unit, period=period.id
+    ).select_related("unit")
+
+
+def progress_records_scope(access: Access, records: Iterable[ProgressRecord]) -> None:
+    """Keep out of each record what concerns counties the user may not see: their entries
+    in ``parts`` (a city record's per-county breakdown) and their codes in the reason,
+    which names the counties that have not yet achieved an each-county target.
+
+    Changes the records in memory only: they are read for display and never saved.
+    """
+    if access.all_units:
+        return
+    visible = set(units_visible(access).values_list("code", flat=True))
+    for record in records:
+        hidden = set(record.parts) - visible
+        if not hidden:
+            continue
+        record.parts = {code: part for code, part in record.parts.items() if code in visible}
+        record.reason_zh = _without_units(
+            record.reason_zh, hidden, "：", "、", lambda n: f"另{n}个县(市、区)"
+        )
+        record.reason_en = _without_units(
+            record.reason_en,
+            hidden,
+            ": ",
+            ", ",
+            lambda n: f"{n} other {'county' if n == 1 else 'counties'}",
+        )
+
+
+def _without_units(
+    text: str, hidden: set[str], colon: str, sep: str, others: Callable[[int], str]
+) -> str:
+    """ "…，未实现：330402、330481、330482" → "…，未实现：330402、另2个县(市、区)"."""
+    head, found, tail = text.rpartition(colon)
+    if found:
+        names = tail.split(sep)
+        kept = [name for name in names if name not in hidden]
+        if len(kept) < len(names):
+            text = head + found + sep.join([*kept, others(len(names) - len(kept))])
+    for code in hidden:  # wherever else a reason might name one
+        text = text.replace(code, "…")
+    return text
+
+
+def progress_history(*, access: Access, target: Target, unit: Unit) -> list[ProgressRecord]:
+    """Every stored quarter of a target for a unit the caller has already been allowed."""
+    rows = list(
+        ProgressRecord.objects.filter(target=target, unit=unit)
+        .select_related("unit")
+        .order_by("period_end")
+    )
+    progress_records_scope(access, rows)
+    return rows
+
+
+def indicator_ids_visible(access: Access) -> frozenset[int] | None:
+    """Indicators of the targets the user may see in the current plans; None = all."""
+    if not access.sees_data:
+        return frozenset()
+    if access.all_targets:
+        return None
+    ids: set[int] = set()
+    for version in PlanVersion.objects.filter(is_current=True):
+        targets = Target.objects.filter(version=version)
+        visible = target_ids_visible(access, version)
+        if visible is not None:
+            targets = targets.filter(pk__in=visible)
+        ids.update(targets.values_list("indicator_id", flat=True))
+    return frozenset(ids)
+
+
+def indicator_list(
+    *, access: Access, q: str = "", codes: Sequence[str] = ()
+) -> QuerySet[Indicator]:
+    """The catalogue as far as the user may see it, by code; ``q`` searches code and names."""
+    qs = Indicator.objects.select_related("numerator", "denominator").order_by("code")
+    ids = indicator_ids_visible(access)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    if q:
+        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(name_en__icontains=q))
+    if codes:
+        qs = qs.filter(code__in=codes)
+    return qs
+
+
+def indicator_get_for_user(access: Access, code: str) -> Indicator:
+    """An indicator the user may see; 404 otherwise, exactly as for an unknown code."""
+    found = indicator_list(access=access).filter(code=code).first()
+    if found is None:
+        raise Http404("no such indicator")
+    return found
+
+
+def value_list(
+    *,
+    access: Access,
+    indicator: Indicator | None = None,
+    unit: Unit | None = None,
+    period: Period | None = None,
+    year: int | None = None,
+    source: str | None = None,
+) -> QuerySet[IndicatorValue]:
+    """Figures of the units and indicators the user may see, with their provenance.
+
+    ``indicator`` and ``unit`` are expected to come from the ``*_get_for_user`` selectors.
+    """
+    if not access.sees_data:
+        return IndicatorValue.objects.none()
+    qs = IndicatorValue.objects.select_related("indicator", "unit").order_by(
+        "indicator__code", "unit__order", "unit__code", "period_end", "period_type", "pk"
+    )
+    if not access.all_units:
+        qs = qs.filter(unit__in=units_visible(access))
+    ids = indicator_ids_visible(access)
+    if ids is not None:
+        qs = qs.filter(indicator_id__in=ids)
+    if indicator is not None:
+        qs = qs.filter(indicator=indicator)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    if period is not None:
+        qs = qs.filter(period=period.id)
+    if year is not None:
+        qs = qs.filter(year=year)
+    if source:
+        qs = qs.filter(source=source)
+    return qs

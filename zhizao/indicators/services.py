@@ -290,7 +290,8 @@ def progress_run_execute(*, run_id: int) -> ProgressRun | None:
         periods = progress_periods(run.version)
         if run.from_period:
             first = Period.parse(run.from_period)
-            periods = [p for p in periods if p.year >= first.year]
+            # A figure moves the judgement of its own quarter and every later one.
+            periods = [p for p in periods if p.end >= first.start]
         progress_refresh(version=run.version, units=units, periods=periods, run=run)
         run.status = ProgressRun.Status.DONE
     except Exception as exc:
