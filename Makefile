@@ -91,9 +91,8 @@ test-postgres: setup
 test: lint typecheck check-migrations test-sqlite test-postgres
 
 messages: setup
-	cd zhizao && ../$(PY) ../manage.py makemessages -l en --no-obsolete --ignore "*/tests/*"
-	$(PY) manage.py makemessages -l en --no-obsolete -i ".venv/*" -i "node_modules/*" -i "zhizao/*"
-	$(PY) manage.py compilemessages -v 0
+	ZHIZAO_DEBUG=1 $(PY) manage.py makemessages -l en --no-obsolete -i ".venv/*" -i "node_modules/*" -i "*/tests/*" -i "bench/*" -i "var/*"
+	ZHIZAO_DEBUG=1 $(PY) manage.py compilemessages -v 0
 
 schema: setup
 	$(PY) manage.py plan_schema > data/plans/plan.schema.json

@@ -8,6 +8,16 @@ ROOT = Path(__file__).resolve().parent
 SHIPPED_PLAN = ROOT / "data" / "plans" / "jiaxing-135n.yaml"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rendered pages are cached per process; each test starts without them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def shipped_plan_path() -> Path:
     return SHIPPED_PLAN

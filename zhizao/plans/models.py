@@ -25,6 +25,13 @@ class Plan(models.Model):
         return self.title
 
 
+class PlanVersionManager(models.Manager["PlanVersion"]):
+    def get_queryset(self) -> models.QuerySet[PlanVersion]:
+        # The whole plan file is kept in ``definition`` (tens of kB of JSON); almost every
+        # read wants the version's dates and titles only. Reading the field loads it.
+        return super().get_queryset().defer("definition")
+
+
 class PlanVersion(models.Model):
     """One loaded state of a plan file. A changed file makes a new version; old ones stay."""
 
@@ -47,6 +54,8 @@ class PlanVersion(models.Model):
     loaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
+
+    objects = PlanVersionManager()
 
     class Meta:
         ordering = ["plan", "-number"]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -20,7 +20,7 @@ from zhizao.core.domain import Period, PeriodError
 from zhizao.core.models import Unit
 from zhizao.indicators.models import ProgressRecord, ProgressRun
 from zhizao.indicators.selectors import current_version, progress_periods
-from zhizao.plans.models import Clause, ClauseRole, PlanVersion
+from zhizao.plans.models import Clause, ClauseRole, PlanVersion, Target
 
 LIGHT_ORDER = ("achieved", "green", "yellow", "red", "grey")
 LIGHT_COLORS = {
@@ -57,6 +57,7 @@ class Context:
     units: list[Unit]  # every unit the user may pick
     target_ids: frozenset[int] | None  # visible targets; None = all
     error: str  # a message about a parameter that was ignored
+    pending: int  # recomputations queued or running
 
     @property
     def previous(self) -> Period | None:
@@ -65,12 +66,18 @@ class Context:
 
 
 def stored_periods(version: PlanVersion) -> list[Period]:
-    """Quarters with stored progress, newest first; else the quarters that should have it."""
+    """Quarters with stored progress, newest first; else the quarters that should have it.
+
+    Every refresh writes all targets of a unit-quarter together, so the quarters stored for
+    the version's first target and its region are the quarters stored at all (a few rows
+    through the (target, period) index instead of a scan of every record).
+    """
+    first = Target.objects.filter(version=version).order_by("order").values("pk")[:1]
     stored = {
         Period.parse(p)
-        for p in ProgressRecord.objects.filter(version=version)
+        for p in ProgressRecord.objects.filter(target_id__in=first, unit_id=version.plan.region_id)
+        .order_by()
         .values_list("period", flat=True)
-        .distinct()
     }
     return sorted(stored or progress_periods(version), reverse=True)
 
@@ -115,29 +122,59 @@ def page_context(access: Access, params: Mapping[str, str]) -> Context | None:
         units=list(units_visible(access)),
         target_ids=target_ids_visible(access, version),
         error=error,
+        pending=pending_runs(version),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    """A plan version's targets with their indicator and clause chain, read once.
+
+    A loaded version never changes (a changed plan file makes a new version), so the
+    catalogue is kept per process and keyed by the version's id and content hash.
+    """
+
+    targets: dict[int, Target]
+
+
+_CATALOGUES: dict[tuple[int, str], Catalogue] = {}
+_CATALOGUE_LOCK = threading.Lock()
+
+
+def catalogue(version: PlanVersion) -> Catalogue:
+    key = (version.pk, version.content_hash)
+    found = _CATALOGUES.get(key)
+    if found is not None:
+        return found
+    targets = {
+        t.pk: t
+        for t in Target.objects.filter(version=version)
+        .select_related("indicator", "clause__parent__parent", "clause__lead")
+        .order_by("order")
+    }
+    with _CATALOGUE_LOCK:
+        if len(_CATALOGUES) > 16:
+            _CATALOGUES.clear()
+        return _CATALOGUES.setdefault(key, Catalogue(targets))
 
 
 def records(
     ctx: Context, *, unit: Unit | None = None, period: Period | None = None
-) -> QuerySet[ProgressRecord]:
+) -> list[ProgressRecord]:
     """Stored progress of the visible targets for a unit and a quarter, in plan order."""
-    qs = (
-        ProgressRecord.objects.filter(
-            version=ctx.version,
-            unit=unit or ctx.unit,
-            period=(period or ctx.period).id,
-        )
-        .select_related(
-            "target__indicator",
-            "target__clause__parent__parent",
-            "target__clause__lead",
-        )
-        .order_by("target__order")
-    )
+    qs = ProgressRecord.objects.filter(
+        version=ctx.version,
+        unit=unit or ctx.unit,
+        period=(period or ctx.period).id,
+    ).order_by()
     if ctx.target_ids is not None:
         qs = qs.filter(target_id__in=ctx.target_ids)
-    return qs
+    targets = catalogue(ctx.version).targets
+    rows = list(qs)
+    for r in rows:
+        r.target = targets[r.target_id]
+    rows.sort(key=lambda r: r.target.order)
+    return rows
 
 
 def visible_parts(ctx: Context, parts: Mapping[str, object]) -> dict[str, object]:

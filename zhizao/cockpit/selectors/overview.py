@@ -56,10 +56,10 @@ class Overview:
 
 
 def overview(ctx: Context, *, en: bool) -> Overview:
-    rows = list(records(ctx))
+    rows = records(ctx)
     before: dict[int, str] = {}
     if ctx.previous is not None:
-        before = dict(records(ctx, period=ctx.previous).values_list("target_id", "light"))
+        before = {r.target_id: r.light for r in records(ctx, period=ctx.previous)}
 
     headlines: dict[int, Headline] = {}
     for r in rows:

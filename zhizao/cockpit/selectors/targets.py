@@ -124,7 +124,7 @@ def _sort_key(sort: str) -> Any:
 
 
 def target_list(ctx: Context, filters: Filters) -> TargetList:
-    all_rows = list(records(ctx))
+    all_rows = records(ctx)
     by_clause = clause_departments(ctx.version)
     departments = list(departments_visible(ctx.access))
     dept_by_id = {d.pk: d for d in departments}
@@ -200,8 +200,8 @@ def target_get_for_user(ctx: Context, code: str) -> Target:
     return target
 
 
-def target_page(ctx: Context, code: str, *, en: bool) -> TargetPage:
-    target = target_get_for_user(ctx, code)
+def target_page(ctx: Context, target: Target, *, en: bool) -> TargetPage:
+    """Everything the target page shows; ``target`` comes from ``target_get_for_user``."""
     history = list(
         ProgressRecord.objects.filter(target=target, unit=ctx.unit).order_by("period_end")
     )

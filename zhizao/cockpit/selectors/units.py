@@ -46,7 +46,7 @@ class UnitComparison:
     map_name: str
 
 
-def _map_for(region: Unit) -> tuple[str, str]:
+def map_for(region: Unit) -> tuple[str, str]:
     spec = getattr(settings, "ZHIZAO_MAPS", {}).get(region.code)
     return (spec["script"], spec["name"]) if spec else ("", "")
 
@@ -58,14 +58,18 @@ def unit_comparison(ctx: Context, *, target_code: str, metric: str, en: bool) ->
     if ctx.target_ids is not None:
         base = base.filter(target_id__in=ctx.target_ids)
     counts: dict[int, dict[str, int]] = {pk: dict.fromkeys(LIGHT_ORDER, 0) for pk in ids}
-    for unit_id, light, n in base.values_list("unit_id", "light").annotate(n=Count("id")):
+    for unit_id, light, n in (
+        base.order_by().values_list("unit_id", "light").annotate(n=Count("id"))
+    ):
         counts[unit_id][light] = n
     # Targets judged per county with a figure: the ones that can colour the map.
     with_data = set(
-        base.filter(actual__isnull=False).values_list("target_id", flat=True).distinct()
+        base.filter(actual__isnull=False).order_by().values_list("target_id", flat=True).distinct()
     )
     choices = list(
-        Target.objects.filter(pk__in=with_data).select_related("indicator").order_by("order")
+        Target.objects.filter(pk__in=with_data)
+        .select_related("indicator", "clause")
+        .order_by("order")
     )
     metric = metric if metric in METRICS else METRICS[0]
     target = next((t for t in choices if t.code == target_code), None)
@@ -78,7 +82,7 @@ def unit_comparison(ctx: Context, *, target_code: str, metric: str, en: bool) ->
         CountyRow(u, chosen.get(u.pk), counts[u.pk], sum(counts[u.pk].values())) for u in counties
     ]
     _rank(rows, metric, target.indicator if target else None)
-    script, name = _map_for(ctx.region)
+    script, name = map_for(ctx.region)
     return UnitComparison(
         counties=sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.unit.order)),
         choices=choices,
@@ -237,7 +241,7 @@ class Scorecard:
 def scorecard(ctx: Context) -> Scorecard:
     groups: dict[str, ScoreGroup] = {}
     counts = dict.fromkeys(LIGHT_ORDER, 0)
-    rows = list(records(ctx))
+    rows = records(ctx)
     for r in rows:
         g = group_info(r.target.clause)
         groups.setdefault(g.ref, ScoreGroup(g)).rows.append(r)

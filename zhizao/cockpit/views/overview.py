@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from zhizao.accounts.decorators import data_view
@@ -26,5 +27,8 @@ def overview(request: HttpRequest, access: Access) -> HttpResponse:
     ctx = page_context(access, request.GET)
     if ctx is None:
         return no_plan(request)
-    data = overview_data(ctx, en=is_en())
-    return render_page(request, "cockpit/overview.html", {**base_context(ctx), "data": data})
+    en = is_en()
+    data = SimpleLazyObject(lambda: overview_data(ctx, en=en))  # only on a cache miss
+    return render_page(
+        request, "cockpit/overview.html", {**base_context(ctx, request), "data": data}
+    )

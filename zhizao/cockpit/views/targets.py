@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -15,6 +16,7 @@ from zhizao.cockpit.selectors.targets import (
     Filters,
     TargetList,
     kind_labels,
+    target_get_for_user,
     target_page,
 )
 from zhizao.cockpit.selectors.targets import (
@@ -35,7 +37,7 @@ def target_list(request: HttpRequest, access: Access) -> HttpResponse:
     if ctx is None:
         return no_plan(request)
     filters = Filters.parse(request.GET)
-    data = list_data(ctx, filters)
+    data = SimpleLazyObject(lambda: list_data(ctx, filters))  # only on a cache miss
     base = {"period": ctx.period.id, "unit": ctx.unit.code}
     sort_links = {}
     for key in ("order", "indicator", "light", "achievement", "progress", "actual", "gap"):
@@ -44,7 +46,7 @@ def target_list(request: HttpRequest, access: Access) -> HttpResponse:
             {**base, **filters.query(sort=("-" if descending else "") + key)}
         )
     context = {
-        **base_context(ctx),
+        **base_context(ctx, request),
         "data": data,
         "filters": filters,
         "kinds": sorted(kind_labels().items()),
@@ -167,9 +169,16 @@ def target_detail(request: HttpRequest, access: Access, code: str) -> HttpRespon
     ctx = page_context(access, request.GET)
     if ctx is None:
         return no_plan(request)
-    page = target_page(ctx, code, en=is_en())
+    target = target_get_for_user(ctx, code)  # 404 before anything is rendered
+    en = is_en()
+    page = SimpleLazyObject(lambda: target_page(ctx, target, en=en))
     return render(
         request,
         "cockpit/target.html",
-        {**base_context(ctx), "page": page, "kind_names": kind_labels()},
+        {
+            **base_context(ctx, request),
+            "target": target,
+            "page": page,
+            "kind_names": kind_labels(),
+        },
     )

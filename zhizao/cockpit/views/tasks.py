@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from zhizao.accounts.decorators import data_view
@@ -17,5 +18,7 @@ def task_list(request: HttpRequest, access: Access) -> HttpResponse:
     if ctx is None:
         return no_plan(request)
     return render_page(
-        request, "cockpit/tasks.html", {**base_context(ctx), "data": task_board(ctx)}
+        request,
+        "cockpit/tasks.html",
+        {**base_context(ctx, request), "data": SimpleLazyObject(lambda: task_board(ctx))},
     )
