@@ -29,6 +29,7 @@ PAGES = [
     ("tasks", "kjj", "/tasks/"),
     ("account", "nanhu", "/account/"),
     ("users", "sysadmin", "/manage/users/"),
+    ("user-edit", "sysadmin", "/manage/users/new/"),
 ]
 
 

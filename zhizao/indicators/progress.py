@@ -749,12 +749,18 @@ def _pct(share: float) -> str:
 # ---------------------------------------------------------------------------- roll-ups
 
 
-def rollup_cover(results: Mapping[str, Progress]) -> Progress:
+def rollup_cover(
+    results: Mapping[str, Progress], names: Mapping[str, tuple[str, str]] | None = None
+) -> Progress:
     """City view of an each-county target (各县(市、区)分别…): achieved only when every
-    county is; otherwise as bad as the worst county that has data."""
+    county is; otherwise as bad as the worst county that has data. ``names`` gives each
+    key's Chinese and English name for the reasons (default: the key itself)."""
     total = len(results)
+    label = names or {}
     met = [name for name, r in results.items() if r.light is Light.ACHIEVED]
     pending = [name for name, r in results.items() if r.light is not Light.ACHIEVED]
+    pending_zh = [label.get(k, (k, k))[0] for k in pending]
+    pending_en = [label.get(k, (k, k))[1] for k in pending]
     judged = [r.light for r in results.values() if r.light not in (Light.ACHIEVED, Light.GREY)]
     as_of = max((r.as_of for r in results.values() if r.as_of is not None), default=None)
     time_pct = max((r.time_pct for r in results.values() if r.time_pct is not None), default=None)
@@ -764,13 +770,13 @@ def rollup_cover(results: Mapping[str, Progress]) -> Progress:
         light, zh, en = Light.ACHIEVED, head_zh, head_en
     elif judged:
         light = min(judged, key=LIGHT_RANK.__getitem__)
-        zh = f"{head_zh}，未实现：{'、'.join(pending)}"
-        en = f"{head_en}; not yet: {', '.join(pending)}"
+        zh = f"{head_zh}，未实现：{'、'.join(pending_zh)}"
+        en = f"{head_en}; not yet: {', '.join(pending_en)}"
     else:
         # Some counties have no data: "all achieved" cannot be claimed for them.
         light = Light.GREY
-        zh = f"{head_zh}，无数据：{'、'.join(pending)}" if pending else "无县(市、区)数据"
-        en = f"{head_en}; no data: {', '.join(pending)}" if pending else "no county results"
+        zh = f"{head_zh}，无数据：{'、'.join(pending_zh)}" if pending else "无县(市、区)数据"
+        en = f"{head_en}; no data: {', '.join(pending_en)}" if pending else "no county results"
     return Progress(
         light,
         zh,

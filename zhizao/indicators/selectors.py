@@ -201,6 +201,7 @@ class ProgressBook:
         ).values_list("target_id", "unit_id", "value"):
             self.shares[target_id][unit_id] = float(value)
         self.codes = {u.pk: u.code for u in self.units.values()}
+        self.county_names = {c.code: (c.name, c.name_en) for c in self.counties}
 
     def judge(self, unit: Unit, period: Period) -> list[TargetStatus]:
         """Every target judged at ``period`` for ``unit`` (one of the book's units)."""
@@ -221,7 +222,7 @@ class ProgressBook:
                     TargetStatus(
                         target=target,
                         unit=unit,
-                        progress=rollup_cover(parts),
+                        progress=rollup_cover(parts, self.county_names),
                         synthetic=synth,
                         derived=False,
                         parts=parts,
@@ -378,17 +379,24 @@ def progress_records_scope(access: Access, records: Iterable[ProgressRecord]) ->
     if access.all_units:
         return
     visible = set(units_visible(access).values_list("code", flat=True))
+    names: dict[str, tuple[str, str]] = {}
     for record in records:
         hidden = set(record.parts) - visible
         if not hidden:
             continue
+        if not names:
+            names = {u.code: (u.name, u.name_en) for u in Unit.objects.all()}
         record.parts = {code: part for code, part in record.parts.items() if code in visible}
         record.reason_zh = _without_units(
-            record.reason_zh, hidden, "：", "、", lambda n: f"另{n}个县(市、区)"
+            record.reason_zh,
+            {names.get(c, (c, c))[0] for c in hidden} | hidden,
+            "：",
+            "、",
+            lambda n: f"另{n}个县(市、区)",
         )
         record.reason_en = _without_units(
             record.reason_en,
-            hidden,
+            {names.get(c, (c, c))[1] for c in hidden} | hidden,
             ": ",
             ", ",
             lambda n: f"{n} other {'county' if n == 1 else 'counties'}",
@@ -398,15 +406,15 @@ def progress_records_scope(access: Access, records: Iterable[ProgressRecord]) ->
 def _without_units(
     text: str, hidden: set[str], colon: str, sep: str, others: Callable[[int], str]
 ) -> str:
-    """ "…，未实现：330402、330481、330482" → "…，未实现：330402、另2个县(市、区)"."""
+    """ "…，未实现：南湖区、海宁市、平湖市" → "…，未实现：南湖区、另2个县(市、区)"."""
     head, found, tail = text.rpartition(colon)
     if found:
         names = tail.split(sep)
         kept = [name for name in names if name not in hidden]
         if len(kept) < len(names):
             text = head + found + sep.join([*kept, others(len(names) - len(kept))])
-    for code in hidden:  # wherever else a reason might name one
-        text = text.replace(code, "…")
+    for name in sorted(hidden, key=len, reverse=True):  # wherever else a reason names one
+        text = text.replace(name, "…")
     return text
 
 

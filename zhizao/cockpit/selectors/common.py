@@ -19,7 +19,11 @@ from zhizao.accounts.selectors import (
 from zhizao.core.domain import Period, PeriodError
 from zhizao.core.models import Unit
 from zhizao.indicators.models import ProgressRecord, ProgressRun
-from zhizao.indicators.selectors import current_version, progress_periods
+from zhizao.indicators.selectors import (
+    current_version,
+    progress_periods,
+    progress_records_scope,
+)
 from zhizao.plans.models import Clause, ClauseRole, PlanVersion, Target
 
 LIGHT_ORDER = ("achieved", "green", "yellow", "red", "grey")
@@ -174,15 +178,8 @@ def records(
     for r in rows:
         r.target = targets[r.target_id]
     rows.sort(key=lambda r: r.target.order)
+    progress_records_scope(ctx.access, rows)  # no other county in parts or reasons
     return rows
-
-
-def visible_parts(ctx: Context, parts: Mapping[str, object]) -> dict[str, object]:
-    """A city record's per-county breakdown, without the counties the user may not see."""
-    if ctx.access.all_units:
-        return dict(parts)
-    codes = {u.code for u in ctx.units}
-    return {code: v for code, v in parts.items() if code in codes}
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,10 +20,10 @@ from zhizao.cockpit.selectors.common import (
     Group,
     group_info,
     records,
-    visible_parts,
 )
 from zhizao.core.models import Unit, UnitType
 from zhizao.indicators.models import IndicatorValue, ProgressRecord
+from zhizao.indicators.selectors import progress_records_scope
 from zhizao.plans.domain import Kind
 from zhizao.plans.models import Clause, Milestone, Target
 
@@ -179,7 +179,7 @@ class TargetPage:
     record: ProgressRecord | None  # this unit, this quarter
     history: list[ProgressRecord]  # this unit, every stored quarter
     comparison: list[ProgressRecord]  # each visible county, this quarter
-    parts: dict[str, Any]  # per-county breakdown of an each-county target
+    parts: list[tuple[Unit, dict[str, Any]]]  # each visible county of an each-county target
     values: QuerySet[IndicatorValue]
     clause_chain: list[Clause]
     departments: list[Department]
@@ -205,6 +205,7 @@ def target_page(ctx: Context, target: Target, *, en: bool) -> TargetPage:
     history = list(
         ProgressRecord.objects.filter(target=target, unit=ctx.unit).order_by("period_end")
     )
+    progress_records_scope(ctx.access, history)
     record = next((r for r in history if r.period == ctx.period.id), None)
     visible = {u.pk for u in ctx.units}
     comparison = list(
@@ -231,7 +232,9 @@ def target_page(ctx: Context, target: Target, *, en: bool) -> TargetPage:
         record=record,
         history=history,
         comparison=comparison,
-        parts=visible_parts(ctx, record.parts) if record else {},
+        parts=[(u, record.parts[u.code]) for u in ctx.units if u.code in record.parts]
+        if record
+        else [],
         values=values,
         clause_chain=list(reversed(chain)),
         departments=list(Department.objects.filter(pk__in=deps).order_by("order")),

@@ -199,3 +199,27 @@ def test_cockpit_pages_are_read_only(as_user, method: str, path: str) -> None:
     client = as_user("leader")
     response = getattr(client, method)(path)
     assert response.status_code == 405
+
+
+def test_a_liaison_allowed_to_view_the_city_still_sees_no_other_county_by_name(
+    as_user, demo_world
+) -> None:
+    from zhizao.accounts.models import Profile
+    from zhizao.core.models import Unit
+
+    Profile.objects.get(user__username="nanhu").view_units.add(Unit.objects.get(code="330400"))
+    nanhu = as_user("nanhu")
+    for path in (
+        "/targets/county-clusters-500bn-2027/?unit=330400&period=2025Q4",
+        "/targets/?unit=330400&period=2025Q4",
+        "/?unit=330400&period=2025Q4",
+    ):
+        response = nanhu.get(path)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "嘉兴市" in html
+        for code, names in OTHER_COUNTIES.items():
+            assert code not in html
+            assert all(name not in html for name in names), (path, names)
+        if path.startswith("/targets/county-clusters"):
+            assert "个县(市、区)已实现，未实现：另" in html  # counted, not named
