@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "zhizao.plans",
     "zhizao.indicators",
     "zhizao.cockpit",
+    "zhizao.enterprises",
 ]
 
 MIDDLEWARE = [
