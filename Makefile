@@ -38,7 +38,8 @@ setup: $(VENV)/.installed node_modules/.installed
 data: setup
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py plan_load $(PLAN)
-	$(PY) manage.py demo_data --seed $(SEED)
+	$(PY) manage.py demo_data --seed $(SEED) --no-progress
+	$(PY) manage.py enterprise_demo --seed $(SEED)
 
 run: export ZHIZAO_DEBUG ?= 1
 run: data
