@@ -11,5 +11,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/v1/", api.urls),
     path("", include("zhizao.accounts.urls")),
+    path("", include("zhizao.enterprises.urls")),
     path("", include("zhizao.cockpit.urls")),
 ]
