@@ -21,6 +21,7 @@ from zhizao.accounts.api import router as accounts_router
 from zhizao.core.api import router as core_router
 from zhizao.core.domain import PeriodError
 from zhizao.core.selectors import QueryParamError
+from zhizao.enterprises.api import router as enterprises_router
 from zhizao.indicators.api import router as indicators_router
 from zhizao.plans.api import router as plans_router
 
@@ -64,6 +65,7 @@ api.add_router("", core_router)
 api.add_router("", accounts_router)
 api.add_router("", plans_router)
 api.add_router("", indicators_router)
+api.add_router("", enterprises_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str) -> HttpResponse:

@@ -62,8 +62,12 @@ def enterprise_search(
     access: Access, filters: SearchFilters, *, page: int | str = 1
 ) -> tuple[Page[Enterprise], int]:
     """A page of matching firms (by name or code), and how many the user may see at all."""
-    visible = enterprises_visible(access)
-    qs = visible
+    paginator = Paginator(enterprise_search_query(access, filters), PAGE_SIZE)
+    return paginator.get_page(page), enterprises_visible(access).count()
+
+
+def enterprise_search_query(access: Access, filters: SearchFilters) -> QuerySet[Enterprise]:
+    qs = enterprises_visible(access)
     if filters.q:
         qs = qs.filter(Q(name__icontains=filters.q) | Q(uscc__istartswith=filters.q.upper()))
     if filters.unit:
@@ -78,8 +82,7 @@ def enterprise_search(
         )
     if filters.cluster:
         qs = qs.filter(clusters__code=filters.cluster)
-    paginator = Paginator(qs.order_by("unit__order", "name", "uscc"), PAGE_SIZE)
-    return paginator.get_page(page), visible.count()
+    return qs.order_by("unit__order", "name", "uscc")
 
 
 def enterprise_get_for_user(access: Access, uscc: str) -> Enterprise:
