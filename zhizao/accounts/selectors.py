@@ -19,7 +19,7 @@ from django.http import Http404
 from zhizao.accounts.domain import RULES, Role, RoleRules
 from zhizao.accounts.models import ApiToken, Department, Profile
 from zhizao.core.models import Unit, UnitType
-from zhizao.plans.models import Clause, PlanVersion, Target
+from zhizao.plans.models import Clause, ClauseRole, PlanVersion, Target
 
 _NO_RULES = RoleRules(
     sees_data=False,
@@ -185,13 +185,22 @@ def target_ids_visible(access: Access, version: PlanVersion) -> frozenset[int] |
         return None
     by_clause = clause_departments(version)
     rows = list(
-        Target.objects.filter(version=version).values_list("pk", "clause_id", "indicator_id")
+        Target.objects.filter(version=version).values_list(
+            "pk", "clause_id", "indicator_id", "clause__role"
+        )
     )
     owned = {
-        pk for pk, clause_id, _i in rows if by_clause.get(clause_id, set()) & access.department_ids
+        pk
+        for pk, clause_id, _i, _r in rows
+        if by_clause.get(clause_id, set()) & access.department_ids
     }
-    indicators = {ind for pk, _c, ind in rows if pk in owned}
-    return frozenset(pk for pk, _c, ind in rows if pk in owned or ind in indicators)
+    indicators = {ind for pk, _c, ind, _r in rows if pk in owned}
+    # The plan's headline goals (一、(二), a part) on the same indicators come along.
+    return frozenset(
+        pk
+        for pk, _c, ind, role in rows
+        if pk in owned or (role == ClauseRole.PART and ind in indicators)
+    )
 
 
 def targets_visible(access: Access, version: PlanVersion) -> QuerySet[Target]:

@@ -89,6 +89,7 @@ def indicator_upsert_all(*, rows: Iterable[IndicatorRow]) -> dict[str, Indicator
     return existing
 
 
+@transaction.atomic
 def value_set(
     *,
     indicator: Indicator,
@@ -234,7 +235,10 @@ def progress_schedule(
     """Queue a recomputation after the current transaction commits.
 
     Changes coalesce: while a run for the version is still queued, later changes widen it
-    (more units, an earlier first quarter) instead of queueing another.
+    (more units, an earlier first quarter) instead of creating another. Every change still
+    sends the run's task after its own commit: a task for a run already carried out does
+    nothing, and a run whose first task was lost (a crash between commit and send) is
+    picked up by the next change.
     """
     codes = sorted({u.code for u in units}) if units is not None else []
     with transaction.atomic():
@@ -254,13 +258,13 @@ def progress_schedule(
                 (run.reason + "; " + reason)[:200] if reason not in run.reason else run.reason
             )
             run.save(update_fields=["units", "from_period", "reason"])
-            return run
-        run = ProgressRun.objects.create(
-            version=version,
-            reason=reason[:200],
-            units=codes,
-            from_period=from_period.id if from_period else "",
-        )
+        else:
+            run = ProgressRun.objects.create(
+                version=version,
+                reason=reason[:200],
+                units=codes,
+                from_period=from_period.id if from_period else "",
+            )
 
     def enqueue() -> None:
         from zhizao.indicators.tasks import progress_refresh_task
@@ -288,13 +292,29 @@ def progress_run_execute(*, run_id: int) -> ProgressRun | None:
     try:
         units = list(Unit.objects.filter(code__in=run.units)) if run.units else None
         periods = progress_periods(run.version)
+        # A quarter no unit has yet (a quarter just completed) is stored for every unit,
+        # whatever the change was: pages must never open on a quarter half stored.
+        stored = set(
+            ProgressRecord.objects.filter(version=run.version, unit=run.version.plan.region)
+            .order_by()
+            .values_list("period", flat=True)
+            .distinct()
+        )
+        missing = [p for p in periods if p.id not in stored]
+        if missing:
+            progress_refresh(version=run.version, periods=missing, run=run)
+            written = run.rows
+        else:
+            written = 0
         if run.from_period:
             first = Period.parse(run.from_period)
             # A figure moves the judgement of its own quarter and every later one.
             periods = [p for p in periods if p.end >= first.start]
+        periods = [p for p in periods if p not in missing]
         progress_refresh(version=run.version, units=units, periods=periods, run=run)
+        run.rows += written
         run.status = ProgressRun.Status.DONE
-    except Exception as exc:
+    except BaseException as exc:  # also an interrupted worker: never left RUNNING
         run.status = ProgressRun.Status.FAILED
         run.error = f"{type(exc).__name__}: {exc}"[:2000]
         raise

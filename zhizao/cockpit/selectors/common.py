@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhizao.accounts.selectors import (
@@ -216,8 +219,14 @@ def last_run(version: PlanVersion) -> ProgressRun | None:
 
 
 def pending_runs(version: PlanVersion) -> int:
+    """Recomputations queued, or running for less than half an hour (a full one takes
+    seconds; a worker killed outright leaves its run RUNNING, which must not show as
+    pending for ever)."""
+    recent = timezone.now() - dt.timedelta(minutes=30)
     return ProgressRun.objects.filter(
-        version=version, status__in=[ProgressRun.Status.QUEUED, ProgressRun.Status.RUNNING]
+        Q(status=ProgressRun.Status.QUEUED)
+        | Q(status=ProgressRun.Status.RUNNING, started_at__gte=recent),
+        version=version,
     ).count()
 
 

@@ -40,7 +40,7 @@ class GroupCount:
 class Change:
     record: ProgressRecord
     before: str  # the light last quarter
-    worse: bool
+    worse: bool | None  # None: to or from grey, neither better nor worse
 
 
 @dataclass(slots=True)
@@ -78,11 +78,11 @@ def overview(ctx: Context, *, en: bool) -> Overview:
     ordered = list(groups.values())  # in the plan's order: rows come in target order
 
     changes = [
-        Change(r, before[r.target_id], LIGHT_RANK[r.light] > LIGHT_RANK[before[r.target_id]])
+        Change(r, before[r.target_id], _worse(before[r.target_id], r.light))
         for r in rows
         if r.target_id in before and before[r.target_id] != r.light
     ]
-    changes.sort(key=lambda c: (not c.worse, c.record.target.order))
+    changes.sort(key=lambda c: ({True: 0, False: 2, None: 1}[c.worse], c.record.target.order))
 
     return Overview(
         rows=rows,
@@ -94,6 +94,13 @@ def overview(ctx: Context, *, en: bool) -> Overview:
         chart_groups=_groups_chart(ordered, en=en),
         chart_headlines=_headlines_chart(list(headlines.values()), en=en),
     )
+
+
+def _worse(before: str, now: str) -> bool | None:
+    """True worse, False better, None when either light is grey (no data is neither)."""
+    if "grey" in (before, now):
+        return None
+    return LIGHT_RANK[now] > LIGHT_RANK[before]
 
 
 def _groups_chart(groups: list[GroupCount], *, en: bool) -> dict[str, Any]:

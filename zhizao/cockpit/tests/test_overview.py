@@ -123,3 +123,18 @@ def test_overview_without_stored_progress_says_it_is_being_computed(
     response = client_for("office").get("/")
     assert response.status_code == 200
     assert response.context["data"].rows == []
+
+
+def test_a_change_to_or_from_grey_is_neither_better_nor_worse() -> None:
+    from zhizao.cockpit.selectors.overview import _worse
+
+    assert _worse("green", "red") is True
+    assert _worse("red", "achieved") is False
+    assert _worse("grey", "red") is None
+    assert _worse("red", "grey") is None
+
+
+def test_htmx_history_restore_gets_the_whole_page(office: Client) -> None:
+    response = office.get("/", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert "<html" in response.content.decode()
+    assert "HX-Request" in response["Vary"]

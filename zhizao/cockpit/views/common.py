@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 from zhizao.cockpit.selectors.common import (
@@ -34,6 +35,7 @@ def page_cache_key(request: HttpRequest, ctx: Context, run: ProgressRun | None) 
     access = ctx.access
     parts = [
         request.path,
+        str(access.role),  # office and leaders may one day see different controls
         urlencode(sorted(request.GET.items())),
         get_language() or "",
         ",".join(map(str, sorted(access.unit_ids))) if not access.all_units else "*",
@@ -74,6 +76,11 @@ def render_page(
     request: HttpRequest, template: str, context: dict[str, Any], partial: str = "results"
 ) -> HttpResponse:
     """The whole page, or only its ``partial`` for an htmx request."""
-    if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
+    htmx = request.headers.get("HX-Request") and not (
+        request.headers.get("HX-Boosted") or request.headers.get("HX-History-Restore-Request")
+    )
+    if htmx:
         template += "#" + partial
-    return render(request, template, context)
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response

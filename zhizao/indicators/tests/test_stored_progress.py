@@ -67,9 +67,45 @@ def test_a_changed_value_is_rejudged_in_the_background_after_commit(
     assert run.status == ProgressRun.Status.DONE
     assert run.units == ["330402"]
     assert run.from_period == "2025Q4"
-    # The unit and its city, for the quarter changed and every later one kept.
-    later = [p for p in progress_periods(demo_plan) if p >= Period.parse("2025Q4")]
-    assert run.rows == 82 * 2 * len(later)
+    # The unit and its city, for the quarter changed and every later one kept; quarters
+    # no unit had yet (the fixture stored two) are stored for all eleven units.
+    kept = progress_periods(demo_plan)
+    missing = [p for p in kept if p.id not in ("2025Q3", "2025Q4")]
+    later = [p for p in kept if p >= Period.parse("2025Q4") and p not in missing]
+    assert run.rows == 82 * 11 * len(missing) + 82 * 2 * len(later)
+    assert ProgressRecord.objects.filter(version=demo_plan).count() == 82 * 11 * len(kept)
+
+
+def test_a_lost_task_is_sent_again_by_the_next_change(
+    demo_plan, django_capture_on_commit_callbacks
+) -> None:
+    nanhu, haining = Unit.objects.filter(code__in=["330402", "330481"]).order_by("code")
+    with django_capture_on_commit_callbacks(execute=False):  # the first send is lost
+        progress_schedule(version=demo_plan, units=[nanhu], reason="a")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        progress_schedule(version=demo_plan, units=[haining], reason="b")
+    assert len(callbacks) == 1
+    run = new_run()
+    assert run.status == ProgressRun.Status.DONE
+    assert run.units == ["330402", "330481"]
+
+
+def test_an_interrupted_run_is_marked_failed_not_left_running(
+    demo_plan, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    from zhizao.indicators import services
+
+    def interrupted(**kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(services, "progress_refresh", interrupted)
+    with django_capture_on_commit_callbacks(execute=False):
+        run = progress_schedule(version=demo_plan, reason="test")
+    with pytest.raises(KeyboardInterrupt):
+        services.progress_run_execute(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == ProgressRun.Status.FAILED
+    assert run.error == "KeyboardInterrupt: "
 
 
 def test_the_same_figure_again_schedules_nothing(
@@ -107,7 +143,7 @@ def test_changes_while_a_run_is_queued_widen_it_instead_of_queueing_another(
     assert run.units == ["330402", "330481"]
     assert run.from_period == "2025Q2"
     assert run.reason == "a; b"
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # each change sends the task; the second finds it done
 
 
 def test_a_whole_plan_change_covers_every_unit(demo_plan, django_capture_on_commit_callbacks):

@@ -32,7 +32,7 @@ class Command(BaseCommand):
                 first = Period.parse(options["from_period"])
             except PeriodError as exc:
                 raise CommandError(str(exc)) from None
-            periods = [p for p in periods if p >= first]
+            periods = [p for p in periods if p.end >= first.start]  # as the worker does
         run = ProgressRun.objects.create(
             version=version,
             reason="manage.py progress_refresh",
@@ -45,10 +45,11 @@ class Command(BaseCommand):
         run.status = ProgressRun.Status.DONE
         run.finished_at = timezone.now()
         run.save(update_fields=["status", "rows", "finished_at"])
-        # Runs queued before this one are covered by it.
-        ProgressRun.objects.filter(
-            version=version, status=ProgressRun.Status.QUEUED, queued_at__lte=run.queued_at
-        ).update(status=ProgressRun.Status.DONE, finished_at=run.finished_at)
+        if not options["from_period"]:
+            # Every unit and quarter was recomputed: runs queued before this one are covered.
+            ProgressRun.objects.filter(
+                version=version, status=ProgressRun.Status.QUEUED, queued_at__lte=run.queued_at
+            ).update(status=ProgressRun.Status.DONE, finished_at=run.finished_at)
         span = f"{periods[0]}–{periods[-1]}" if periods else "—"
         self.stdout.write(
             f"进度已重算：{rows} 条，{span}，用时 {time.monotonic() - started:.1f} 秒 / "
