@@ -40,7 +40,7 @@ def enterprise_list(request: HttpRequest, access: Access) -> HttpResponse:
         "en": _en(),
     }
     template = "enterprises/list.html"
-    if request.headers.get("HX-Request"):
+    if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
         template += "#results"
     return render(request, template, context)
 

@@ -73,9 +73,12 @@ def test_cluster_members_are_above_scale_firms_of_its_divisions_and_areas() -> N
     pop = generate(seed=3, firms=3000, clusters={"pv": (["38"], []), "cnc": (["34"], ["330482"])})
     for f in pop.firms:
         if "pv" in f.clusters:
-            assert f.above_scale and f.industry == "38"
+            assert f.above_scale
+            assert f.industry == "38"
         if "cnc" in f.clusters:
-            assert f.above_scale and f.industry == "34" and f.county == "330482"
+            assert f.above_scale
+            assert f.industry == "34"
+            assert f.county == "330482"
     assert any("pv" in f.clusters for f in pop.firms)
 
 
