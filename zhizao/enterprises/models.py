@@ -312,9 +312,7 @@ class EvaluationResult(models.Model):
     """One enterprise's score, class and ranks in a run; ``contributions`` per indicator."""
 
     run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="results")
-    enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.CASCADE, related_name="evaluations"
-    )
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="evaluations")
     unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+")
     scale = models.CharField(max_length=5, choices=Scale.choices)
     score = models.FloatField(null=True)
