@@ -57,10 +57,11 @@ def enterprise_detail(request: HttpRequest, access: Access, uscc: str) -> HttpRe
 def cluster_list(request: HttpRequest, access: Access) -> HttpResponse:
     rows = cluster_overview(access)
     years = sorted({y for r in rows for y in r.revenue})
+    table = [(r, [r.revenue.get(y) for y in years]) for r in rows]
     return render(
         request,
         "enterprises/clusters.html",
-        {"rows": rows, "years": years, "en": _en(), "synthetic": True},
+        {"rows": table, "years": years, "en": _en()},
     )
 
 
