@@ -13,7 +13,7 @@ PG_URL_BASE ?= postgres://postgres@127.0.0.1:5432
 PLAN ?= data/plans/jiaxing-135n.yaml
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup run test lint typecheck check-migrations test-sqlite test-postgres data messages schema clean bench-web browser openapi
+.PHONY: help setup run test lint typecheck check-migrations test-sqlite test-postgres data messages schema clean bench-web browser openapi bench-import
 
 help:
 	@echo "make run   — set up, load the 135N plan and demo data, serve on http://$(HOST):$(PORT)/"
@@ -114,3 +114,9 @@ clean:
 openapi: export ZHIZAO_DEBUG ?= 1
 openapi: setup
 	$(PY) manage.py api_schema > docs/openapi.json
+
+# 100,000 rows of annual figures (and a copy with 5 % bad rows) imported by our importer and
+# by django-import-export into a throwaway PostgreSQL database; the last line is
+# `ours_100k_s=… die_100k_s=… ratio=…`. BENCH_ROWS / BENCH_DIE_ROWS shorten it.
+bench-import: $(VENV)/.bench-installed
+	PG_URL_BASE="$(PG_URL_BASE)" $(PY) bench/import/run.py
