@@ -13,7 +13,7 @@ PG_URL_BASE ?= postgres://postgres@127.0.0.1:5432
 PLAN ?= data/plans/jiaxing-135n.yaml
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup run test lint typecheck check-migrations test-sqlite test-postgres data messages schema clean bench-web browser openapi bench-import
+.PHONY: help setup run test lint typecheck check-migrations test-sqlite test-postgres data messages schema clean bench-web browser openapi bench-import bench-eval
 
 help:
 	@echo "make run   — set up, load the 135N plan and demo data, serve on http://$(HOST):$(PORT)/"
@@ -120,3 +120,10 @@ openapi: setup
 # `ours_100k_s=… die_100k_s=… ratio=…`. BENCH_ROWS / BENCH_DIE_ROWS shorten it.
 bench-import: $(VENV)/.bench-installed
 	PG_URL_BASE="$(PG_URL_BASE)" $(PY) bench/import/run.py
+
+# The 亩均 evaluation of 1,000,000 synthetic enterprises: our engine, pandas and DuckDB on
+# the same scheme (identical classes and ranks asserted), then a full evaluate-and-store run
+# on a throwaway PostgreSQL database; the last line is
+# `engine_s=… pandas_s=… duckdb_s=… store_pg_s=…`. BENCH_N shortens it (bench/README.md).
+bench-eval: $(VENV)/.bench-installed
+	PG_URL_BASE="$(PG_URL_BASE)" $(PY) bench/eval/run.py
