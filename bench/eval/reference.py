@@ -21,7 +21,7 @@ from typing import Any
 
 import duckdb
 import numpy as np
-import pandas as pd  # type: ignore[import-untyped]
+import pandas as pd
 import polars as pl
 
 from zhizao.enterprises.evaluation import SCALES, Item, Scheme, formula_metrics

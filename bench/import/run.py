@@ -291,8 +291,8 @@ def run_ours(tmp: Path, rows: int) -> tuple[float, dict[str, Any]]:
 
 def run_die(tmp: Path, die_rows: int) -> tuple[float, dict[str, Any]]:
     from django.db import connection
-    from import_export import fields, resources, widgets  # type: ignore[import-untyped]
-    from import_export.formats.base_formats import XLSX  # type: ignore[import-untyped]
+    from import_export import fields, resources, widgets
+    from import_export.formats.base_formats import XLSX
 
     from zhizao.enterprises.domain import METRIC_KEYS
     from zhizao.enterprises.models import AnnualMetric, Enterprise
