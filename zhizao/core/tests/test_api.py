@@ -169,7 +169,10 @@ def test_api_schema_command_prints_the_live_schema() -> None:
     assert schema["info"]["title"] == "zhizao 智造 API"
     assert schema["info"]["version"] == "1"
     assert sorted(schema["paths"]) == [
+        "/api/v1/clusters",
         "/api/v1/departments",
+        "/api/v1/enterprises",
+        "/api/v1/enterprises/{uscc}",
         "/api/v1/indicators",
         "/api/v1/indicators/{code}",
         "/api/v1/plans",
