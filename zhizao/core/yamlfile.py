@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import BaseModel, ValidationError
 
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -195,3 +196,53 @@ def _check_node(
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _check_node(item, (*loc, index), lines, problems, name, seen)
+
+
+# Chinese for pydantic's error types; the English is pydantic's own message.
+ZH_ERRORS: dict[str, str] = {
+    "missing": "缺少必填字段",
+    "extra_forbidden": "未知字段",
+    "literal_error": "取值无效",
+    "enum": "取值无效",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "float_parsing": "应为数字",
+    "string_type": "应为文本",
+    "int_type": "应为整数",
+    "float_type": "应为数字",
+    "list_type": "应为列表",
+    "dict_type": "应为映射",
+    "model_type": "应为映射",
+    "string_too_short": "不能为空",
+    "string_too_long": "文本过长",
+    "string_pattern_mismatch": "格式无效",
+    "too_short": "条目太少",
+    "too_long": "条目太多",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+    "greater_than": "数值过小",
+    "less_than": "数值过大",
+    "date_from_datetime_parsing": "日期格式无效",
+    "date_parsing": "日期格式无效",
+    "date_type": "应为日期",
+    "bool_type": "应为 true/false",
+    "bool_parsing": "应为 true/false",
+}
+
+
+def structure[M: BaseModel](model: type[M], doc: LocatedDocument) -> M:
+    """``doc`` validated as ``model``; every problem located (file, line, path) in Chinese
+    and English, raised together as :class:`DefinitionFileError`."""
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False):
+            loc = tuple(p if isinstance(p, int) else str(p) for p in err["loc"])
+            # ``schema_`` is the field behind the ``schema`` key; a wrong key of a mapping
+            # with fixed keys is reported at that key.
+            loc = tuple("schema" if p == "schema_" else p for p in loc if p != "[key]")
+            problems.append(
+                doc.problem(loc, ZH_ERRORS.get(err["type"], "内容无效"), str(err["msg"]))
+            )
+        raise DefinitionFileError(problems) from None

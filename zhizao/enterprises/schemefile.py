@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from zhizao.core.yamlfile import DefinitionFileError, LocatedDocument, Problem, read_yaml
+from zhizao.core.yamlfile import DefinitionFileError, LocatedDocument, Problem, read_yaml, structure
 from zhizao.enterprises.evaluation import (
     MAX_INDICATORS,
     METRICS,
@@ -157,53 +157,11 @@ class SchemeBundle:
     raw: dict[str, Any]
 
 
-_ZH_ERRORS = {
-    "missing": "缺少必填字段",
-    "extra_forbidden": "未知字段",
-    "literal_error": "取值无效",
-    "int_parsing": "应为整数",
-    "int_from_float": "应为整数",
-    "float_parsing": "应为数字",
-    "string_type": "应为文本",
-    "int_type": "应为整数",
-    "float_type": "应为数字",
-    "list_type": "应为列表",
-    "dict_type": "应为映射",
-    "model_type": "应为映射",
-    "string_too_short": "不能为空",
-    "string_too_long": "文本过长",
-    "string_pattern_mismatch": "格式无效",
-    "too_short": "条目太少",
-    "too_long": "条目太多",
-    "greater_than_equal": "数值过小",
-    "less_than_equal": "数值过大",
-    "greater_than": "数值过小",
-    "less_than": "数值过大",
-    "bool_type": "应为 true/false",
-    "bool_parsing": "应为 true/false",
-}
-
-
-def _structure(doc: LocatedDocument) -> SchemeFile:
-    try:
-        return SchemeFile.model_validate(doc.data)
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors(include_url=False):
-            loc = tuple(p if isinstance(p, int) else str(p) for p in err["loc"])
-            loc = tuple("schema" if p == "schema_" else p for p in loc)
-            # A wrong key of a mapping with fixed keys (scales) is reported at that key.
-            loc = tuple(p for p in loc if p != "[key]")
-            zh = _ZH_ERRORS.get(err["type"], "内容无效")
-            problems.append(doc.problem(loc, zh, str(err["msg"])))
-        raise DefinitionFileError(problems) from None
-
-
 def read_scheme_file(path: Path, *, root: Path | None = None) -> SchemeBundle:
     """Read and validate a scheme file; raise ``DefinitionFileError`` listing every problem."""
     display = _display(path, root)
     doc = read_yaml(path, display_name=display)
-    definition = _structure(doc)
+    definition = structure(SchemeFile, doc)
     problems = _check(definition, doc, Path(path).name)
     if problems:
         raise DefinitionFileError(problems)

@@ -25,9 +25,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from zhizao.core.yamlfile import DefinitionFileError, LocatedDocument, Problem, read_yaml
+from zhizao.core.yamlfile import (
+    DefinitionFileError,
+    LocatedDocument,
+    Problem,
+    read_yaml,
+    structure,
+)
 from zhizao.indicators.formula import FormulaError, formula_variables
 from zhizao.plans.domain import (
     ComparatorError,
@@ -242,50 +248,6 @@ class PlanBundle:
     raw: dict[str, Any]
 
 
-_ZH_ERRORS = {
-    "missing": "缺少必填字段",
-    "extra_forbidden": "未知字段",
-    "literal_error": "取值无效",
-    "enum": "取值无效",
-    "int_parsing": "应为整数",
-    "int_from_float": "应为整数",
-    "float_parsing": "应为数字",
-    "string_type": "应为文本",
-    "int_type": "应为整数",
-    "float_type": "应为数字",
-    "list_type": "应为列表",
-    "dict_type": "应为映射",
-    "model_type": "应为映射",
-    "string_too_short": "不能为空",
-    "string_too_long": "文本过长",
-    "string_pattern_mismatch": "格式无效",
-    "too_short": "条目太少",
-    "too_long": "条目太多",
-    "greater_than_equal": "数值过小",
-    "less_than_equal": "数值过大",
-    "greater_than": "数值过小",
-    "less_than": "数值过大",
-    "date_from_datetime_parsing": "日期格式无效",
-    "date_parsing": "日期格式无效",
-    "date_type": "应为日期",
-    "bool_type": "应为 true/false",
-    "bool_parsing": "应为 true/false",
-}
-
-
-def _structure[M: BaseModel](model: type[M], doc: LocatedDocument) -> M:
-    try:
-        return model.model_validate(doc.data)
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors(include_url=False):
-            loc = tuple(str(p) if not isinstance(p, int) else p for p in err["loc"])
-            loc = tuple("schema" if p == "schema_" else p for p in loc)
-            zh = _ZH_ERRORS.get(err["type"], "内容无效")
-            problems.append(doc.problem(loc, zh, str(err["msg"])))
-        raise DefinitionFileError(problems) from None
-
-
 _REF_RE = re.compile(r"^[一二三四五六七八九十]+、(\([一二三四五六七八九十]+\))?(\d+\.)?$")
 
 
@@ -293,14 +255,14 @@ def read_plan_file(path: Path, *, root: Path | None = None) -> PlanBundle:
     """Read and validate a plan file and the unit and department files it names."""
     display = _display(path, root)
     doc = read_yaml(path, display_name=display)
-    plan = _structure(PlanFile, doc)
+    plan = structure(PlanFile, doc)
 
     units_path = (path.parent / plan.units_file).resolve()
     units_doc = read_yaml(units_path, display_name=_display(units_path, root))
-    units = _structure(UnitsFile, units_doc)
+    units = structure(UnitsFile, units_doc)
     depts_path = (path.parent / plan.departments_file).resolve()
     depts_doc = read_yaml(depts_path, display_name=_display(depts_path, root))
-    departments = _structure(DepartmentsFile, depts_doc)
+    departments = structure(DepartmentsFile, depts_doc)
 
     problems: list[Problem] = []
     problems += _check_units(units, units_doc)
