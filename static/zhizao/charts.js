@@ -1,20 +1,10 @@
 // Draws every chart on the page. Chart options are built on the server and embedded with
 // json_script, so pages work under a strict Content-Security-Policy (no inline script).
-// An element <div data-chart="ID"> is drawn with the JSON in <script id="ID">; a chart of
-// type "map" waits for its geometry (data-geo="URL", registered under data-map="NAME").
+// An element <div data-chart="ID"> is drawn with the JSON in <script id="ID">; map geometry
+// is registered beforehand by the map's own script.
 (function () {
   "use strict";
   var charts = [];
-  var maps = {};
-
-  function loadMap(name, url) {
-    if (!maps[name]) {
-      maps[name] = fetch(url, { credentials: "same-origin" })
-        .then(function (r) { if (!r.ok) throw new Error("map " + r.status); return r.json(); })
-        .then(function (geo) { window.echarts.registerMap(name, geo); });
-    }
-    return maps[name];
-  }
 
   function drawOne(el) {
     var dataEl = document.getElementById(el.getAttribute("data-chart"));
@@ -35,14 +25,7 @@
   function draw() {
     if (!window.echarts) return;
     charts = charts.filter(function (c) { return !c.isDisposed(); });
-    document.querySelectorAll("[data-chart]").forEach(function (el) {
-      var name = el.getAttribute("data-map");
-      if (name) {
-        loadMap(name, el.getAttribute("data-geo")).then(function () { drawOne(el); });
-      } else {
-        drawOne(el);
-      }
-    });
+    document.querySelectorAll("[data-chart]").forEach(drawOne);
   }
 
   document.addEventListener("DOMContentLoaded", draw);

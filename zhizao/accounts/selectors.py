@@ -45,10 +45,6 @@ class Access:
         return self.rules.sees_data
 
     @property
-    def read_only(self) -> bool:
-        return not self.rules.captures
-
-    @property
     def manages_accounts(self) -> bool:
         return self.rules.manages_accounts
 
@@ -62,11 +58,6 @@ class Access:
 
     def sees_unit(self, unit_id: int) -> bool:
         return self.rules.sees_data and (self.rules.all_units or unit_id in self.unit_ids)
-
-    def captures_unit(self, unit_id: int) -> bool:
-        return self.rules.captures_everything or (
-            self.rules.captures and unit_id in self.capture_unit_ids
-        )
 
 
 NO_ACCESS = Access(
@@ -201,12 +192,6 @@ def target_ids_visible(access: Access, version: PlanVersion) -> frozenset[int] |
         for pk, _c, ind, role in rows
         if pk in owned or (role == ClauseRole.PART and ind in indicators)
     )
-
-
-def targets_visible(access: Access, version: PlanVersion) -> QuerySet[Target]:
-    qs = Target.objects.filter(version=version)
-    ids = target_ids_visible(access, version)
-    return qs if ids is None else qs.filter(pk__in=ids)
 
 
 def clause_ids_visible(access: Access, version: PlanVersion) -> frozenset[int] | None:

@@ -320,13 +320,6 @@ def not_allocated(series: Series, period: Period) -> Progress:
     )
 
 
-def light_counts(statuses: Iterable[TargetStatus]) -> dict[str, int]:
-    counts: dict[str, int] = {"achieved": 0, "green": 0, "yellow": 0, "red": 0, "grey": 0}
-    for s in statuses:
-        counts[s.progress.light.value] += 1
-    return counts
-
-
 def progress_periods(version: PlanVersion, today: dt.date | None = None) -> list[Period]:
     """The quarters whose progress is kept: from the plan's first quarter to the last
     complete quarter (or the plan's last quarter, whichever is earlier)."""

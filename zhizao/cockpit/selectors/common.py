@@ -230,11 +230,5 @@ def pending_runs(version: PlanVersion) -> int:
     ).count()
 
 
-def label(obj: object, en: bool) -> str:
-    if en:
-        return str(getattr(obj, "name_en", "") or getattr(obj, "title_en", "") or obj)
-    return str(getattr(obj, "name", "") or getattr(obj, "title", "") or obj)
-
-
 def unit_codes(units: Iterable[Unit]) -> set[str]:
     return {u.code for u in units}

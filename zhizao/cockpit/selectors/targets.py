@@ -327,7 +327,3 @@ def _units_chart(
             }
         ],
     }
-
-
-def county_units(units: list[Unit]) -> list[Unit]:
-    return [u for u in units if u.type == UnitType.COUNTY]
